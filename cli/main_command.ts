@@ -1,0 +1,46 @@
+// Command-line code prints to the terminal by design (STYLE.md §8).
+// deno-lint-ignore-file no-console
+/**
+ * The command line of the binary: `midishare <command> [options]`.
+ *
+ * @module
+ */
+
+import * as demo from "./demo.ts";
+
+/** A subcommand: its one-line summary and its entry point. */
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<number> | number;
+}
+
+const COMMANDS: Record<string, Command> = {
+  demo: {
+    summary: "two in-process applications exchange notes",
+    run: demo.run,
+  },
+};
+
+/** Runs the subcommand named by `args[0]`; returns the exit code. */
+export async function runMain(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (
+    name === undefined || name === "--help" || name === "-h" || name === "help"
+  ) {
+    printUsage();
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`Unknown command "${name}": see "midishare --help"`);
+    return 2;
+  }
+  return await command.run(rest);
+}
+
+function printUsage(): void {
+  console.log("Usage: midishare <command> [options]\n\nCommands:");
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    console.log(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+}

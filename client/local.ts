@@ -1,0 +1,71 @@
+/**
+ * MidiShare inside one process, without a server: {@link createKernel} with a manual
+ * clock (the caller advances time) or a real-time clock (a 1 ms timer of this process
+ * advances it, catching up missed ticks in order).
+ *
+ * @module
+ */
+
+import {
+  createLocalKernel,
+  type LocalKernelOptions,
+  type LocalMidiShare,
+} from "../kernel/mod.ts";
+import { reportCallbackError } from "../transport/logger.ts";
+
+/** Options of {@link createKernel}. */
+export interface KernelOptions extends LocalKernelOptions {
+  /** `"manual"`: time moves with `advance(ms)`; `"realtime"`: with the wall clock. */
+  clock: "manual" | "realtime";
+}
+
+/** An in-process MidiShare; `stop()` ends a real-time clock. */
+export interface Kernel extends LocalMidiShare {
+  /** Stops the real-time clock (nothing for a manual clock). */
+  stop(): void;
+  /** Same as `stop()`, for `using`. */
+  [Symbol.dispose](): void;
+}
+
+/** At most this many ticks are caught up per timer call, so a stall cannot freeze the program. */
+const MAX_CATCH_UP = 1000;
+
+/**
+ * Creates MidiShare in this process; every call of the spec is synchronous.
+ *
+ * @example A task at a date
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createKernel } from "./mod.ts";
+ *
+ * const ms = createKernel({ clock: "manual" });
+ * const ref = ms.MidiOpen("demo");
+ * let ranAt = -1;
+ * ms.MidiTask((date) => { ranAt = date; }, 20, ref);
+ * ms.advance(20);
+ * assert.equal(ranAt, 20);
+ * ```
+ */
+export function createKernel(options: KernelOptions): Kernel {
+  const ms = createLocalKernel({
+    reportError: reportCallbackError,
+    ...options,
+  });
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (options.clock === "realtime") {
+    let origin = performance.now();
+    timer = setInterval(() => {
+      if (!ms.server.isAwake) {
+        origin = performance.now();
+        return;
+      }
+      const due = Math.floor(performance.now() - origin) - ms.server.now;
+      ms.advance(Math.min(Math.max(0, due), MAX_CATCH_UP));
+    }, 1);
+  }
+  const stop = () => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+  };
+  return Object.assign(ms, { stop, [Symbol.dispose]: stop });
+}

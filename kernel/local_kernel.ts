@@ -1,0 +1,481 @@
+/**
+ * MidiShare in one process: the server kernel and any number of clients, each with
+ * its own pool, every call synchronous, the clock advanced by the caller.
+ *
+ * Runs on the caller's thread. Callbacks (tasks, alarms, driver callbacks) never run
+ * inside a kernel step: they run after it, in server order, one at a time. A call made
+ * from inside a callback takes effect at once, but the notifications it causes (its
+ * alarms, a driver's wakeup) are handled after that callback returns.
+ *
+ * @example Two applications exchange a note
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createLocalKernel, typeKeyOn } from "./mod.ts";
+ *
+ * const ms = createLocalKernel();
+ * const a = ms.MidiOpen("a"), b = ms.MidiOpen("b");
+ * ms.MidiConnect(a, b, true);
+ * const e = ms.MidiNewEv(typeKeyOn)!;
+ * ms.MidiSetField(e, 0, 60);
+ * ms.MidiSendAt(a, e, 10);
+ * ms.advance(10);
+ * assert.equal(ms.MidiGetEv(b)?.date, 10);
+ * ```
+ *
+ * @module
+ */
+
+import { ApplCalls, type ServerLink } from "./appl_calls.ts";
+import type { TDriverOperation } from "./appl_record.ts";
+import { type CellPool, NIL } from "./cell_pool.ts";
+import { ClientMemory, type ClientMemoryOptions } from "./client_memory.ts";
+import { copyEvent } from "./event_store.ts";
+import { LocalSink } from "./local_sink.ts";
+import { checkString, describe, toBool, toLong, toShort } from "./numbers.ts";
+import {
+  createServerKernel,
+  type DriverInfos,
+  type ServerKernel,
+  type SlotRefNum,
+} from "./server_kernel.ts";
+import type { SlotInfos } from "./slot_table.ts";
+import type { SyncInfo } from "./sync.ts";
+
+/** Options of {@link createLocalKernel}. */
+export interface LocalKernelOptions extends ClientMemoryOptions {
+  /** Cells of the server pool where pending events wait; default 262 144. */
+  serverPoolCellCount?: number;
+  /** Receives exceptions thrown by callbacks; by default they are dropped. */
+  reportError?: (error: unknown) => void;
+}
+
+/** Options of {@link LocalMidiShare.connectClient}. */
+export interface LocalClientOptions extends ClientMemoryOptions {
+  /** Receives exceptions thrown by this client's callbacks. */
+  reportError?: (error: unknown) => void;
+}
+
+/** Driver identity given to `MidiRegisterDriver` (spec §8.2). */
+export interface TDriverInfos {
+  /** Driver name (31 characters kept). */
+  name: string;
+  /** Version, 16 bits (100 = 1.00). */
+  version: number;
+  /** Ignored at registration; filled by `MidiGetDriverInfos`. */
+  slots?: number;
+}
+
+/**
+ * Creates an in-process MidiShare with a manual clock and returns its first client.
+ * Not real-time safe: allocates the server and client memory.
+ */
+export function createLocalKernel(
+  options: LocalKernelOptions = {},
+): LocalMidiShare {
+  const server = createServerKernel(
+    options.serverPoolCellCount === undefined
+      ? {}
+      : { poolCellCount: options.serverPoolCellCount },
+  );
+  return new LocalMidiShare(new LocalHub(server), options);
+}
+
+/** The clients of one in-process kernel and the replay of their notifications. */
+class LocalHub {
+  readonly server: ServerKernel;
+  readonly sinks: LocalSink[] = [];
+  #isDraining = false;
+
+  constructor(server: ServerKernel) {
+    this.server = server;
+  }
+
+  /** Replays every queued notification, unless already inside a replay. */
+  drain(): void {
+    if (this.#isDraining) return;
+    this.#isDraining = true;
+    try {
+      let isBusy = true;
+      while (isBusy) {
+        isBusy = false;
+        for (const sink of this.sinks) if (sink.drainInto()) isBusy = true;
+      }
+    } finally {
+      this.#isDraining = false;
+    }
+  }
+
+  advance(ms: number): void {
+    for (let i = 0; i < ms; i++) {
+      this.server.tick();
+      this.drain();
+    }
+  }
+}
+
+/** The server side of an in-process client: direct calls into the kernel. */
+class LocalLink implements ServerLink {
+  readonly #server: ServerKernel;
+  clientId = 0;
+
+  constructor(server: ServerKernel) {
+    this.#server = server;
+  }
+
+  sendEvent(pool: CellPool, cell: number, isImmediate: boolean): void {
+    const server = this.#server;
+    const copy = copyEvent(pool, cell, server.pool);
+    if (copy === NIL) server.countLoss();
+    else if (isImmediate) server.MidiSendIm(copy);
+    else server.MidiSend(copy);
+  }
+
+  scheduleTask(
+    type: number,
+    refNum: number,
+    date: number,
+    taskId: number,
+    serial: number,
+  ): void {
+    this.#server.MidiTask(type, refNum, date, taskId, serial);
+  }
+
+  close(refNum: number): void {
+    this.#server.MidiClose(this.clientId, refNum);
+  }
+
+  unregisterDriver(refNum: number): void {
+    this.#server.MidiUnregisterDriver(this.clientId, refNum);
+  }
+
+  setFilter(refNum: number, bits: Uint8Array | null): void {
+    this.#server.MidiSetFilter(this.clientId, refNum, bits);
+  }
+
+  setApplAlarm(refNum: number, hasAlarm: boolean): void {
+    this.#server.MidiSetApplAlarm(this.clientId, refNum, hasAlarm);
+  }
+
+  time(): number {
+    return this.#server.now;
+  }
+
+  applCount(): number {
+    return this.#server.MidiCountAppls();
+  }
+
+  driverCount(): number {
+    return this.#server.MidiCountDrivers();
+  }
+
+  isAwake(): boolean {
+    return this.#server.isAwake;
+  }
+}
+
+/** One client of an in-process MidiShare: every call of the spec, synchronous. */
+export class LocalMidiShare extends ApplCalls {
+  readonly #hub: LocalHub;
+  readonly #link: LocalLink;
+  #isConnected = true;
+
+  /** Creates a client of `hub`; use {@link createLocalKernel} instead. */
+  constructor(hub: LocalHub, options: LocalClientOptions) {
+    const memory = new ClientMemory(options);
+    const link = new LocalLink(hub.server);
+    super(memory, link, options.reportError ?? (() => {}));
+    this.#hub = hub;
+    this.#link = link;
+    const sink = new LocalSink(this.inbox, () => memory.epoch);
+    link.clientId = hub.server.addClient(sink);
+    hub.sinks.push(sink);
+  }
+
+  /** The server kernel shared by the clients (diagnostics and tests). */
+  get server(): ServerKernel {
+    return this.#hub.server;
+  }
+
+  /** Runs `ms` ticks, each followed by its callbacks. */
+  advance(ms: number): void {
+    this.#hub.advance(Math.max(0, Math.trunc(ms)));
+  }
+
+  /** Another client of the same kernel, with its own pool. */
+  connectClient(options: LocalClientOptions = {}): LocalMidiShare {
+    return new LocalMidiShare(this.#hub, options);
+  }
+
+  /**
+   * Detaches this client as if its process died: the server closes its applications
+   * and unregisters its drivers, telling the others (spec §9).
+   */
+  disconnect(): void {
+    if (!this.#isConnected) return;
+    this.#isConnected = false;
+    this.#hub.server.removeClient(this.#link.clientId);
+    this.#hub.drain();
+  }
+
+  // ---- Environment (spec §7.1)
+
+  /** Always true: the kernel is in this process. */
+  MidiShare(): boolean {
+    return true;
+  }
+
+  /** The refnum of the `index`-th application, or `MIDIerrIndex`. */
+  MidiGetIndAppl(index: number): number {
+    return this.server.MidiGetIndAppl(toShort(index, "index"));
+  }
+
+  /** The first refnum named `name`, or `MIDIerrIndex`. */
+  MidiGetNamedAppl(name: string): number {
+    return this.server.MidiGetNamedAppl(checkString(name, "name"));
+  }
+
+  /** The global error bits. */
+  MidiGetError(): number {
+    return this.server.MidiGetError();
+  }
+
+  // ---- Open (spec §7.2)
+
+  /** Opens an application; returns its refnum or `MIDIerrSpace`. */
+  MidiOpen(name: string): number {
+    const ref = this.server.MidiOpen(
+      this.#link.clientId,
+      checkString(name, "name"),
+    );
+    if (ref >= 0) this.opened(ref);
+    this.#hub.drain();
+    return ref;
+  }
+
+  /** Closes an application of this client (see {@link ApplCalls.MidiClose}). */
+  override MidiClose(refNum: number): void {
+    super.MidiClose(refNum);
+    this.#hub.drain();
+  }
+
+  // ---- Configuration (spec §7.3)
+
+  /** The name of a refnum, or null. */
+  MidiGetName(refNum: number): string | null {
+    return this.server.MidiGetName(toShort(refNum, "refNum"));
+  }
+
+  /** Renames an application or driver. */
+  MidiSetName(refNum: number, name: string): void {
+    this.server.MidiSetName(
+      toShort(refNum, "refNum"),
+      checkString(name, "name"),
+    );
+    this.#hub.drain();
+  }
+
+  // ---- Drivers (spec §7.4)
+
+  /** Registers a driver; its `wakeup` runs before this returns when awake. */
+  MidiRegisterDriver(infos: TDriverInfos, op: TDriverOperation): number {
+    const { name, version } = checkDriverInfos(infos);
+    const ops = checkDriverOps(op);
+    const ref = this.server.MidiRegisterDriver(
+      this.#link.clientId,
+      name,
+      version,
+    );
+    if (ref >= 0) this.opened(ref, ops);
+    this.#hub.drain();
+    return ref;
+  }
+
+  /** Unregisters a driver of this client; its sleep callback runs while awake. */
+  override MidiUnregisterDriver(refNum: number): void {
+    super.MidiUnregisterDriver(refNum);
+    this.#hub.drain();
+  }
+
+  /** The `index`-th driver, 127 first, or `MIDIerrIndex`. */
+  MidiGetIndDriver(index: number): number {
+    return this.server.MidiGetIndDriver(toShort(index, "index"));
+  }
+
+  /** Name, version and slot count of a driver, or null. */
+  MidiGetDriverInfos(refNum: number): DriverInfos | null {
+    return this.server.MidiGetDriverInfos(toShort(refNum, "refNum"));
+  }
+
+  // ---- Slots (spec §7.5)
+
+  /**
+   * Adds a slot to a driver.
+   * @throws {RangeError} for a direction other than 1, 2, 3
+   */
+  MidiAddSlot(refNum: number, name: string, direction: number): SlotRefNum {
+    const ref = toShort(refNum, "refNum");
+    const label = checkString(name, "name");
+    const dir = checkDirection(direction);
+    const slot = this.server.MidiAddSlot(ref, label, dir);
+    this.#hub.drain();
+    return slot;
+  }
+
+  /** The `index`-th slot of a driver. */
+  MidiGetIndSlot(refNum: number, index: number): SlotRefNum {
+    return this.server.MidiGetIndSlot(
+      toShort(refNum, "refNum"),
+      toShort(index, "index"),
+    );
+  }
+
+  /** Removes a slot. */
+  MidiRemoveSlot(slot: SlotRefNum): void {
+    const s = checkSlot(slot);
+    this.server.MidiRemoveSlot(s.drvRef, s.slotRef);
+    this.#hub.drain();
+  }
+
+  /** Renames a slot. */
+  MidiSetSlotName(slot: SlotRefNum, name: string): void {
+    const s = checkSlot(slot);
+    this.server.MidiSetSlotName(s.drvRef, s.slotRef, checkString(name, "name"));
+    this.#hub.drain();
+  }
+
+  /** Name, direction and port set of a slot, or null. */
+  MidiGetSlotInfos(slot: SlotRefNum): SlotInfos | null {
+    const s = checkSlot(slot);
+    return this.server.MidiGetSlotInfos(s.drvRef, s.slotRef);
+  }
+
+  /** Connects or disconnects a port and a slot. */
+  MidiConnectSlot(port: number, slot: SlotRefNum, state: boolean): void {
+    const p = toShort(port, "port");
+    const s = checkSlot(slot);
+    this.server.MidiConnectSlot(p, s.drvRef, s.slotRef, toBool(state, "state"));
+    this.#hub.drain();
+  }
+
+  /** Whether a port and a slot are connected. */
+  MidiIsSlotConnected(port: number, slot: SlotRefNum): boolean {
+    const p = toShort(port, "port");
+    const s = checkSlot(slot);
+    return this.server.MidiIsSlotConnected(p, s.drvRef, s.slotRef);
+  }
+
+  // ---- Connections (spec §7.6)
+
+  /** Makes or breaks the connection `src → dest`. */
+  MidiConnect(src: number, dest: number, state: boolean): void {
+    this.server.MidiConnect(
+      toShort(src, "src"),
+      toShort(dest, "dest"),
+      toBool(state, "state"),
+    );
+    this.#hub.drain();
+  }
+
+  /** Whether `src → dest` exists. */
+  MidiIsConnected(src: number, dest: number): boolean {
+    return this.server.MidiIsConnected(
+      toShort(src, "src"),
+      toShort(dest, "dest"),
+    );
+  }
+
+  // ---- Synchronisation (spec §7.17)
+
+  /** Sets the global sync mode. */
+  MidiSetSyncMode(mode: number): void {
+    this.server.MidiSetSyncMode(toShort(mode, "mode") & 0xffff);
+    this.#hub.drain();
+  }
+
+  /** The synchronisation state. */
+  MidiGetSyncInfo(): SyncInfo {
+    return this.server.MidiGetSyncInfo();
+  }
+
+  /** The external time. */
+  MidiGetExtTime(): number {
+    return this.server.MidiGetExtTime();
+  }
+
+  /** Internal to external time. */
+  MidiInt2ExtTime(time: number): number {
+    return this.server.MidiInt2ExtTime(toLong(time, "time"));
+  }
+
+  /** External to internal time. */
+  MidiExt2IntTime(time: number): number {
+    return this.server.MidiExt2IntTime(toLong(time, "time"));
+  }
+}
+
+/** Validates `TDriverInfos` (spec §8.2). */
+export function checkDriverInfos(
+  infos: unknown,
+): { name: string; version: number } {
+  if (typeof infos !== "object" || infos === null) {
+    throw new TypeError(
+      `Invalid argument "infos": expected a TDriverInfos, got ${
+        describe(infos)
+      }`,
+    );
+  }
+  const { name, version } = infos as Record<string, unknown>;
+  return {
+    name: checkString(name, "infos.name"),
+    version: toShort(version, "infos.version") & 0xffff,
+  };
+}
+
+/** Validates `TDriverOperation`: optional `wakeup` and `sleep` functions. */
+export function checkDriverOps(op: unknown): TDriverOperation {
+  if (typeof op !== "object" || op === null) {
+    throw new TypeError(
+      `Invalid argument "op": expected a TDriverOperation, got ${describe(op)}`,
+    );
+  }
+  const ops = op as Record<string, unknown>;
+  const result: TDriverOperation = {};
+  for (const key of ["wakeup", "sleep"] as const) {
+    const fn = ops[key];
+    if (fn === undefined || fn === null) continue;
+    if (typeof fn !== "function") {
+      throw new TypeError(
+        `Invalid argument "op.${key}": expected a function, got ${
+          describe(fn)
+        }`,
+      );
+    }
+    result[key] = fn as (refNum: number) => void;
+  }
+  return result;
+}
+
+/** Validates a `SlotRefNum` and normalizes its numbers. */
+export function checkSlot(slot: unknown): SlotRefNum {
+  if (typeof slot !== "object" || slot === null) {
+    throw new TypeError(
+      `Invalid argument "slot": expected a SlotRefNum, got ${describe(slot)}`,
+    );
+  }
+  const { drvRef, slotRef } = slot as Record<string, unknown>;
+  return {
+    drvRef: toShort(drvRef, "slot.drvRef"),
+    slotRef: toShort(slotRef, "slot.slotRef"),
+  };
+}
+
+/** Validates a slot direction. */
+export function checkDirection(direction: unknown): number {
+  const d = toShort(direction, "direction");
+  if (d < 1 || d > 3) {
+    throw new RangeError(
+      `Invalid slot direction ${d}: expected 1 (input), 2 (output) or 3 (both)`,
+    );
+  }
+  return d;
+}
