@@ -45,6 +45,8 @@ import type { SyncInfo } from "./sync.ts";
 export interface LocalKernelOptions extends ClientMemoryOptions {
   /** Cells of the server pool where pending events wait; default 262 144. */
   serverPoolCellCount?: number;
+  /** Time the clock restarts at on wake-up (tests of the wrap-around); default 0. */
+  wakeTime?: number;
   /** Receives exceptions thrown by callbacks; by default they are dropped. */
   reportError?: (error: unknown) => void;
 }
@@ -72,11 +74,12 @@ export interface TDriverInfos {
 export function createLocalKernel(
   options: LocalKernelOptions = {},
 ): LocalMidiShare {
-  const server = createServerKernel(
-    options.serverPoolCellCount === undefined
+  const server = createServerKernel({
+    ...(options.serverPoolCellCount === undefined
       ? {}
-      : { poolCellCount: options.serverPoolCellCount },
-  );
+      : { poolCellCount: options.serverPoolCellCount }),
+    ...(options.wakeTime === undefined ? {} : { wakeTime: options.wakeTime }),
+  });
   return new LocalMidiShare(new LocalHub(server), options);
 }
 

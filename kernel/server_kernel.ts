@@ -79,6 +79,11 @@ export interface ServerKernelOptions {
   poolCellCount?: number;
   /** An existing pool (the shared pool of the server workers). */
   pool?: CellPool;
+  /**
+   * The time the clock restarts at on wake-up; 0 as the spec says. Tests set it near
+   * 2^31 or 2^32 to cross the wrap-around.
+   */
+  wakeTime?: number;
 }
 
 /** Creates a dormant server kernel. Not real-time safe: allocates its tables. */
@@ -100,6 +105,7 @@ export class ServerKernel {
   readonly #router: Router;
   readonly #sync: SyncState = createSyncState();
   #now = 0;
+  readonly #wakeTime: number;
   #isAwake = false;
   #errorBits = 0;
   #lostCount = 0;
@@ -107,6 +113,7 @@ export class ServerKernel {
 
   /** Creates a dormant kernel; prefer {@link createServerKernel}. */
   constructor(options: ServerKernelOptions) {
+    this.#wakeTime = (options.wakeTime ?? 0) >>> 0;
     this.pool = options.pool ??
       createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
     this.#sorter = createSorter(this.pool);
@@ -539,7 +546,7 @@ export class ServerKernel {
   #wakeUp(): void {
     const refs = this.#refs;
     refs.take(MidiShareDriverRef, KIND_IMAGE, 0, MIDISHARE_NAME);
-    this.#now = 0;
+    this.#now = this.#wakeTime;
     this.#isAwake = true;
     this.#sync.reset();
     for (let r = MidiShareDriverRef - 1; r >= 1; r--) {
