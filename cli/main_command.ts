@@ -7,6 +7,7 @@
  */
 
 import * as demo from "./demo.ts";
+import * as serve from "./serve.ts";
 
 /** A subcommand: its one-line summary and its entry point. */
 interface Command {
@@ -15,6 +16,7 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  serve: { summary: "run the MidiShare server", run: serve.run },
   demo: {
     summary: "two in-process applications exchange notes",
     run: demo.run,

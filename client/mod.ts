@@ -1,28 +1,39 @@
 /**
  * `@midishare/client`: MidiShare for Deno programs.
  *
- * Today it offers MidiShare inside one process ({@link createKernel}); the client of
- * the MidiShare server comes with the server.
+ * Every call of the MidiShare API is a named export with the spec's signature
+ * (`../shared/spec/api.md`): client-side calls are synchronous, server requests return
+ * Promises, one-way calls return at once and take effect in call order. The first
+ * request connects to the MidiShare server of this user, starting one if none runs.
+ * {@link createClient} gives further independent clients; {@link createKernel} runs
+ * MidiShare inside this process without a server.
  *
  * May import `kernel/` and `transport/`.
  *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createKernel, typeKeyOn } from "./mod.ts";
+ * @example Two applications exchange a note through the server
+ * ```ts ignore
+ * import { MidiConnect, MidiGetEv, MidiNewEv, MidiOpen, MidiSendIm,
+ *   MidiSetRcvAlarm, typeKeyOn } from "./mod.ts";
  *
- * const ms = createKernel({ clock: "manual" });
- * const a = ms.MidiOpen("a"), b = ms.MidiOpen("b");
- * ms.MidiConnect(a, b, true);
- * ms.MidiSendIm(a, ms.MidiNewEv(typeKeyOn));
- * ms.advance(1);
- * assert.equal(ms.MidiCountEvs(b), 1);
+ * const a = await MidiOpen("a"), b = await MidiOpen("b");
+ * MidiConnect(a, b, true);
+ * MidiSetRcvAlarm(b, (ref) => console.log(MidiGetEv(ref)));
+ * MidiSendIm(a, MidiNewEv(typeKeyOn));
  * ```
  *
  * @module
  */
 
+import { bindCalls, defaultClient } from "./default_client.ts";
+
 export { createKernel, type Kernel, type KernelOptions } from "./local.ts";
+export { createClient, defaultClient } from "./default_client.ts";
+export {
+  RemoteMidiShare,
+  type RemoteOptions,
+  type ServerStatus,
+} from "./remote.ts";
+export type { ClientState } from "../transport/client_runtime.ts";
 export * from "../kernel/constants.ts";
 export {
   isMidiShareError,
@@ -31,6 +42,7 @@ export {
 } from "../kernel/errors.ts";
 export type {
   ApplAlarm,
+  DriverInfos,
   MidiEv,
   MidiEvRef,
   MidiFilter,
@@ -45,3 +57,92 @@ export type {
   TSmpteLocation,
   TSyncInfo,
 } from "../kernel/mod.ts";
+
+/** Every MidiShare call of the default client, bound. */
+const calls = bindCalls(defaultClient());
+
+export const {
+  MidiShare,
+  MidiGetVersion,
+  MidiCountAppls,
+  MidiGetIndAppl,
+  MidiGetNamedAppl,
+  MidiGetError,
+  MidiOpen,
+  MidiClose,
+  MidiGetName,
+  MidiSetName,
+  MidiGetInfo,
+  MidiSetInfo,
+  MidiGetFilter,
+  MidiSetFilter,
+  MidiGetRcvAlarm,
+  MidiSetRcvAlarm,
+  MidiGetApplAlarm,
+  MidiSetApplAlarm,
+  MidiRegisterDriver,
+  MidiUnregisterDriver,
+  MidiCountDrivers,
+  MidiGetIndDriver,
+  MidiGetDriverInfos,
+  MidiAddSlot,
+  MidiGetIndSlot,
+  MidiRemoveSlot,
+  MidiSetSlotName,
+  MidiGetSlotInfos,
+  MidiConnectSlot,
+  MidiIsSlotConnected,
+  MidiConnect,
+  MidiIsConnected,
+  MidiGetPortState,
+  MidiSetPortState,
+  MidiTotalSpace,
+  MidiFreeSpace,
+  MidiGrowSpace,
+  MidiNewCell,
+  MidiFreeCell,
+  MidiNewEv,
+  MidiCopyEv,
+  MidiFreeEv,
+  MidiSetField,
+  MidiGetField,
+  MidiAddField,
+  MidiCountFields,
+  MidiNewSeq,
+  MidiAddSeq,
+  MidiFreeSeq,
+  MidiClearSeq,
+  MidiApplySeq,
+  MidiGetTime,
+  MidiSendIm,
+  MidiSend,
+  MidiSendAt,
+  MidiCountEvs,
+  MidiGetEv,
+  MidiAvailEv,
+  MidiFlushEvs,
+  MidiReadSync,
+  MidiWriteSync,
+  MidiTask,
+  MidiDTask,
+  MidiCall,
+  MidiForgetTask,
+  MidiCountDTasks,
+  MidiExec1DTask,
+  MidiFlushDTasks,
+  MidiNewFilter,
+  MidiFreeFilter,
+  MidiAcceptPort,
+  MidiAcceptChan,
+  MidiAcceptType,
+  MidiIsAcceptedPort,
+  MidiIsAcceptedChan,
+  MidiIsAcceptedType,
+  MidiSetSyncMode,
+  MidiGetSyncInfo,
+  MidiGetExtTime,
+  MidiInt2ExtTime,
+  MidiExt2IntTime,
+  MidiTime2Smpte,
+  MidiSmpte2Time,
+} = calls;

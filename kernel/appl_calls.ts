@@ -124,7 +124,8 @@ export class ApplCalls extends EventCalls {
   readonly #tasks: ScheduledTasks;
   readonly #reportError: (error: unknown) => void;
   // Refnums that received events this tick, in order of first delivery.
-  readonly #rcvOrder: number[] = [];
+  readonly #rcvOrder = new Int32Array(REFNUM_COUNT);
+  #rcvCount = 0;
   readonly #rcvMarked = new Uint8Array(REFNUM_COUNT);
 
   /**
@@ -162,6 +163,23 @@ export class ApplCalls extends EventCalls {
     return refNum >= 0 && refNum < REFNUM_COUNT
       ? this.#records[refNum]
       : undefined;
+  }
+
+  /**
+   * Closes every application and driver of this client on this side only (the server
+   * is gone); returns their records, alarms included, in refnum order.
+   */
+  protected closeAllLocally(): ApplRecord[] {
+    const closed = this.#records.filter((r): r is ApplRecord =>
+      r !== undefined
+    );
+    for (const rec of closed) this.#closeLocal(rec);
+    return closed;
+  }
+
+  /** Whether this client has an application or driver open. */
+  protected hasRecords(): boolean {
+    return this.#records.some((r) => r !== undefined);
   }
 
   /** Runs a callback; an exception is reported and swallowed (spec §1.5). */
@@ -599,7 +617,7 @@ export class ApplCalls extends EventCalls {
         this.#push(rec.fifo, cell);
         if (this.#rcvMarked[ref] === 0) {
           this.#rcvMarked[ref] = 1;
-          this.#rcvOrder.push(ref);
+          this.#rcvOrder[this.#rcvCount++] = ref;
         }
       },
       runTask: (ref, cell, serial, date) => {
@@ -614,12 +632,14 @@ export class ApplCalls extends EventCalls {
         this.#push(this.record(ref)!.dtasks, cell);
       },
       endTick: () => {
-        for (const ref of this.#rcvOrder) {
+        const count = this.#rcvCount;
+        this.#rcvCount = 0;
+        for (let i = 0; i < count; i++) {
+          const ref = this.#rcvOrder[i]!;
           this.#rcvMarked[ref] = 0;
           const alarm = this.record(ref)?.rcvAlarm;
           if (alarm) this.safely(() => alarm(ref));
         }
-        this.#rcvOrder.length = 0;
       },
       applAlarm: (ref, code) => {
         const alarm = this.record(ref)?.applAlarm;

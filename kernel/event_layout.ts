@@ -19,6 +19,10 @@
  * | 5 | 20..23 | V class: last extension cell |
  * | 6, 7 | 24..31 | free for the pool's owner (scheduler order, task bookkeeping) |
  *
+ * Byte offsets assume a little-endian host (every platform Deno runs on): byte 8 is the
+ * low byte of word 2. Nothing here crosses a process as raw memory; the wire format
+ * has its own explicit byte order.
+ *
  * Extension cells keep their link in word 0. A P event has one extension cell whose
  * words 1..4 are its four 32-bit slots. A V event has a chain of extension cells, each
  * holding 12 data bytes at bytes 4..15; the chain has `1 + ⌊count / 12⌋` cells so that

@@ -71,9 +71,15 @@ export function newEvent(pool: CellPool, type: number): number {
 function initHeader(pool: CellPool, cell: number, type: number): void {
   const w = pool.words;
   const base = cell * CELL_WORDS;
-  w.fill(0, base, base + CELL_WORDS);
-  pool.bytes[base * 4 + B_TYPE] = type;
-  pool.bytes[base * 4 + B_REFNUM] = 0xff;
+  // Plain stores: a typed-array fill() call costs more than the eight words.
+  w[base] = 0;
+  w[base + 1] = 0;
+  w[base + 2] = (type & 0xff) | 0xff00; // evType, refNum 255, port 0, chan 0
+  w[base + 3] = 0;
+  w[base + 4] = 0;
+  w[base + 5] = 0;
+  w[base + 6] = 0;
+  w[base + 7] = 0;
 }
 
 /** The storage class of the event in `cell`. */

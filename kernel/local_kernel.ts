@@ -140,7 +140,7 @@ class LocalLink implements ServerLink {
     taskId: number,
     serial: number,
   ): void {
-    this.#server.MidiTask(type, refNum, date, taskId, serial);
+    this.#server.MidiTask(this.clientId, type, refNum, date, taskId, serial);
   }
 
   close(refNum: number): void {

@@ -98,7 +98,7 @@ export class LocalSink implements ClientSink {
     // One entry at a time: a callback may queue more behind it.
     while (this.#head !== this.#tail) {
       const q = this.#queue, at = this.#head;
-      this.#head = (at + STRIDE) % q.length;
+      this.#head = at + STRIDE === q.length ? 0 : at + STRIDE;
       const kind = q[at]!, ref = q[at + 1]!, a = q[at + 2]!, b = q[at + 3]!;
       const c = q[at + 4]!;
       switch (kind) {
@@ -133,7 +133,7 @@ export class LocalSink implements ClientSink {
 
   #push(kind: number, ref: number, a: number, b: number, c: number): void {
     let q = this.#queue;
-    const next = (this.#tail + STRIDE) % q.length;
+    const next = this.#tail + STRIDE === q.length ? 0 : this.#tail + STRIDE;
     if (next === this.#head) q = this.#grow();
     const at = this.#tail;
     q[at] = kind;
@@ -141,7 +141,7 @@ export class LocalSink implements ClientSink {
     q[at + 2] = a;
     q[at + 3] = b;
     q[at + 4] = c;
-    this.#tail = (at + STRIDE) % q.length;
+    this.#tail = at + STRIDE === q.length ? 0 : at + STRIDE;
   }
 
   /** Doubles the ring, unrolling it so that the head is at 0. */

@@ -33,6 +33,8 @@ import {
   NAME_MAX_LENGTH,
   PORT_COUNT,
   REFNUM_COUNT,
+  typeDProcess,
+  typeProcess,
 } from "./constants.ts";
 import { createSorter, type Sorter } from "./sorter.ts";
 import { B_REFNUM, W_DATE } from "./event_layout.ts";
@@ -84,6 +86,8 @@ export interface ServerKernelOptions {
    * 2^31 or 2^32 to cross the wrap-around.
    */
   wakeTime?: number;
+  /** Extra facts for `ServerStatus` (the server process adds its pid, uptime, ...). */
+  describeServer?: () => Record<string, unknown>;
 }
 
 /** Creates a dormant server kernel. Not real-time safe: allocates its tables. */
@@ -106,6 +110,7 @@ export class ServerKernel {
   readonly #sync: SyncState = createSyncState();
   #now = 0;
   readonly #wakeTime: number;
+  readonly #describeServer: () => Record<string, unknown>;
   #isAwake = false;
   #errorBits = 0;
   #lostCount = 0;
@@ -114,6 +119,7 @@ export class ServerKernel {
   /** Creates a dormant kernel; prefer {@link createServerKernel}. */
   constructor(options: ServerKernelOptions) {
     this.#wakeTime = (options.wakeTime ?? 0) >>> 0;
+    this.#describeServer = options.describeServer ?? (() => ({}));
     this.pool = options.pool ??
       createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
     this.#sorter = createSorter(this.pool);
@@ -157,6 +163,18 @@ export class ServerKernel {
       }
     }
     return -1;
+  }
+
+  /**
+   * Attaches a client's callback channel under a chosen id (1..1023), as the server's
+   * listening worker numbers its connections; false when the id is taken or invalid.
+   */
+  attachClient(id: number, sink: ClientSink): boolean {
+    if (id < 1 || id >= MAX_CLIENTS || this.#sinks[id] !== undefined) {
+      return false;
+    }
+    this.#sinks[id] = sink;
+    return true;
   }
 
   /**
@@ -439,15 +457,19 @@ export class ServerKernel {
 
   // ---- Sending and tasks (spec §7.12, §7.15). Real-time safe.
 
-  /** Schedules an event cell of {@link pool} whose refnum and due date are stamped. */
+  /**
+   * Schedules an event cell of {@link pool} whose refnum and due date are stamped;
+   * nil (the event did not fit in the server pool) counts as a loss.
+   */
   MidiSend(cell: number): void {
-    if (this.#isAwake) this.#sorter.push(cell);
+    if (cell === NIL) this.#lostCount++;
+    else if (this.#isAwake) this.#sorter.push(cell);
     else freeEvent(this.pool, cell);
   }
 
   /** Schedules an event cell for the next tick, its date set to now. */
   MidiSendIm(cell: number): void {
-    this.pool.words[cell * CELL_WORDS + W_DATE] = this.#now;
+    if (cell !== NIL) this.pool.words[cell * CELL_WORDS + W_DATE] = this.#now;
     this.MidiSend(cell);
   }
 
@@ -456,13 +478,15 @@ export class ServerKernel {
    * `taskId` and `taskSerial`. Returns false when the server pool is full.
    */
   MidiTask(
+    client: number,
     type: number,
     ref: number,
     date: number,
     taskId: number,
     taskSerial: number,
   ): boolean {
-    if (!this.#isAwake) return false;
+    if (!this.#isAwake || !this.#refs.isOwnedBy(ref, client)) return false;
+    if (type !== typeProcess && type !== typeDProcess) return false;
     const cell = newEvent(this.pool, type);
     if (cell === NIL) {
       this.#lostCount++;
@@ -508,6 +532,67 @@ export class ServerKernel {
   /** External to internal time. */
   MidiExt2IntTime(time: number): number {
     return this.#sync.ext2Int(time);
+  }
+
+  // ---- Diagnostics
+
+  /** The server's clock (tools and tests compare it with the client's). */
+  ServerTime(): number {
+    return this.#now;
+  }
+
+  /**
+   * A JSON snapshot for `midishare status`: time, applications, drivers with their
+   * slots, connections, and the server pool.
+   */
+  ServerStatus(): string {
+    const refs = this.#refs;
+    const entries = [];
+    for (let r = 0; r < REFNUM_COUNT; r++) {
+      if (!refs.isOpen(r)) continue;
+      const isDriver = refs.isDriverSide(r);
+      const dests = [];
+      for (let i = 0; i < this.#cnx.destCount(r); i++) {
+        dests.push(this.#cnx.dest(r, i));
+      }
+      const slots = [];
+      if (refs.kind[r] === KIND_DRIVER) {
+        for (let i = 1; i <= this.#slots.count(r); i++) {
+          const s = this.#slots.indexed(r, i);
+          const infos = this.#slots.infos(r, s);
+          const ports = [];
+          for (let p = 0; p < PORT_COUNT; p++) {
+            if (this.#slots.isConnected(p, r, s)) ports.push(p);
+          }
+          slots.push({
+            slotRef: s,
+            name: infos.name,
+            direction: infos.direction,
+            ports,
+          });
+        }
+      }
+      entries.push({
+        refNum: r,
+        name: refs.names[r],
+        kind: isDriver ? "driver" : "application",
+        client: refs.owner[r],
+        ...(refs.kind[r] === KIND_DRIVER ? { version: refs.version[r] } : {}),
+        connectedTo: dests.sort((a, b) => a - b),
+        ...(slots.length > 0 ? { slots } : {}),
+      });
+    }
+    return JSON.stringify({
+      ...this.#describeServer(),
+      version: MIDISHARE_VERSION,
+      isAwake: this.#isAwake,
+      time: this.#now,
+      errorBits: this.#errorBits,
+      pendingItems: this.#sorter.pendingCount,
+      pool: { cells: this.pool.capacity, used: this.pool.used },
+      lostCount: this.#lostCount,
+      refnums: entries,
+    });
   }
 
   // ---- Internals

@@ -14,13 +14,25 @@ export type LogLevel = "quiet" | "normal" | "verbose";
 const RANK: Record<LogLevel, number> = { quiet: 0, normal: 1, verbose: 2 };
 let level: LogLevel = "normal";
 let prefix = "";
+let file: Deno.FsFile | null = null;
+const encoder = new TextEncoder();
 
-/** Sets the level and a prefix for the lines of this process or worker. */
+/**
+ * Sets the level, a prefix, and optionally a file that receives the lines instead of
+ * standard error (a server started in the background has no terminal).
+ */
 export function configureLog(
-  options: { level?: LogLevel; prefix?: string },
+  options: { level?: LogLevel; prefix?: string; file?: string },
 ): void {
   if (options.level !== undefined) level = options.level;
   if (options.prefix !== undefined) prefix = options.prefix;
+  if (options.file !== undefined) {
+    file = Deno.openSync(options.file, {
+      create: true,
+      append: true,
+      mode: 0o600,
+    });
+  }
 }
 
 /** The current level. */
@@ -29,9 +41,14 @@ export function logLevel(): LogLevel {
 }
 
 function write(text: string): void {
+  const line = prefix === "" ? text : `${prefix} ${text}`;
+  if (file !== null) {
+    file.writeSync(encoder.encode(`${new Date().toISOString()} ${line}\n`));
+    return;
+  }
   // This module is the single place allowed to print for library code.
   // deno-lint-ignore no-console
-  console.error(prefix === "" ? text : `${prefix} ${text}`);
+  console.error(line);
 }
 
 /** A line printed unless quiet (clients opening and closing, drivers). */

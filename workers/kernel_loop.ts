@@ -1,0 +1,290 @@
+/**
+ * The loop of the kernel (time) worker: drain the request ring in arrival order, run
+ * every due tick, wake the listening worker when output was written, then sleep until
+ * the next tick or the next request.
+ *
+ * Runs in the kernel worker and never returns until the stop flag is set. The per-tick
+ * and per-event work allocates nothing; requests that create applications, names or
+ * results do.
+ *
+ * @module
+ */
+
+import { attachCellPool, type ServerKernelOptions } from "../kernel/mod.ts";
+import { ServerKernel } from "../kernel/server_kernel.ts";
+import { epochNow } from "../transport/clock.ts";
+import { dispatchCall } from "../transport/gen/kernel_dispatch_gen.ts";
+import { logInfo, logWarn } from "../transport/logger.ts";
+import { Ring } from "../transport/ring.ts";
+import {
+  F_REPLY,
+  F_WELCOME,
+  PROTOCOL_MAGIC,
+  PROTOCOL_VERSION,
+  WireReader,
+  WireWriter,
+} from "../transport/wire.ts";
+import { ServerClock } from "./server_clock.ts";
+import {
+  CTL_AWAKE,
+  CTL_IN_USE,
+  CTL_KERNEL_WAKE,
+  CTL_LATE_TICKS,
+  CTL_LISTENER_WAKE,
+  CTL_STOP,
+  MAX_CONNECTIONS,
+  REQ_CALL,
+  REQ_CONNECT,
+  REQ_DISCONNECT,
+  type SharedMemory,
+} from "./shared_layout.ts";
+import { type OutputState, SocketSink } from "./socket_sink.ts";
+
+/** Something polled every tick inside the kernel worker (a hardware driver). */
+export interface TickHook {
+  /** Runs after each tick of the kernel. */
+  afterTick(now: number): void;
+}
+
+/** The server kernel with a log line for each application and client driver. */
+class ServerKernelWithLog extends ServerKernel {
+  /** Drivers registered by socket clients: they keep the server in use. */
+  readonly clientDrivers: Set<number> = new Set();
+  readonly #clients: Map<number, string>;
+
+  constructor(options: ServerKernelOptions, clients: Map<number, string>) {
+    super(options);
+    this.#clients = clients;
+  }
+
+  #who(client: number): string {
+    return this.#clients.get(client) ?? `client ${client}`;
+  }
+
+  override MidiOpen(client: number, name: string): number {
+    const ref = super.MidiOpen(client, name);
+    if (ref >= 0) {
+      logInfo(`${this.#who(client)} opened "${name}" as refnum ${ref}`);
+    } else {logWarn(
+        `${this.#who(client)} could not open "${name}": no free refnum`,
+      );}
+    return ref;
+  }
+
+  override MidiClose(client: number, ref: number): void {
+    const name = this.MidiGetName(ref);
+    super.MidiClose(client, ref);
+    if (name !== null && this.MidiGetName(ref) === null) {
+      logInfo(`${this.#who(client)} closed "${name}" (refnum ${ref})`);
+    }
+  }
+
+  override MidiRegisterDriver(client: number, name: string, version: number) {
+    const ref = super.MidiRegisterDriver(client, name, version);
+    if (ref >= 0) {
+      logInfo(
+        `${this.#who(client)} registered driver "${name}" as refnum ${ref}`,
+      );
+      if (client <= MAX_CONNECTIONS) this.clientDrivers.add(ref);
+    }
+    return ref;
+  }
+
+  override MidiUnregisterDriver(client: number, ref: number): void {
+    const name = this.MidiGetName(ref);
+    super.MidiUnregisterDriver(client, ref);
+    if (name !== null && this.MidiGetName(ref) === null) {
+      logInfo(
+        `${this.#who(client)} unregistered driver "${name}" (refnum ${ref})`,
+      );
+      this.clientDrivers.delete(ref);
+    }
+  }
+}
+
+/** Options of {@link KernelLoop}. */
+export interface KernelLoopOptions {
+  /** Called when the server becomes in use or idle (applications or client drivers). */
+  onInUse?: (isInUse: boolean) => void;
+  /** Extra facts for `ServerStatus`. */
+  describeServer?: () => Record<string, unknown>;
+}
+
+/** The kernel worker's loop; see the module documentation. */
+export class KernelLoop {
+  /** The kernel. */
+  readonly kernel: ServerKernelWithLog;
+  /** The clock. */
+  readonly clock: ServerClock = new ServerClock();
+  readonly #control: Int32Array;
+  readonly #requests: Ring;
+  readonly #output: Ring;
+  readonly #outputState: OutputState = { hasOutput: false, droppedFrames: 0 };
+  readonly #sinks = new Map<number, SocketSink>();
+  readonly #clientNames = new Map<number, string>();
+  readonly #reader = new WireReader(
+    new Uint8Array(0),
+    new DataView(new ArrayBuffer(0)),
+    0,
+    0,
+  );
+  readonly #reply = new WireWriter(1024);
+  readonly #hooks: TickHook[] = [];
+  readonly #onInUse: (isInUse: boolean) => void;
+  #isInUse = false;
+  #reportedDrops = 0;
+
+  /** A loop over the shared memory of the server. */
+  constructor(memory: SharedMemory, options: KernelLoopOptions = {}) {
+    this.#control = new Int32Array(memory.control);
+    this.#requests = new Ring(memory.requests);
+    this.#output = new Ring(memory.output);
+    this.#onInUse = options.onInUse ?? (() => {});
+    this.kernel = new ServerKernelWithLog({
+      pool: attachCellPool(memory.pool),
+      ...(options.describeServer
+        ? { describeServer: options.describeServer }
+        : {}),
+    }, this.#clientNames);
+  }
+
+  /** Adds something to run after every tick (drivers polling their inputs). */
+  addTickHook(hook: TickHook): void {
+    this.#hooks.push(hook);
+  }
+
+  /** Frames dropped because the output ring was full. */
+  get droppedFrames(): number {
+    return this.#outputState.droppedFrames;
+  }
+
+  /** Runs until the stop flag is set. */
+  run(): void {
+    const ctl = this.#control;
+    while (Atomics.load(ctl, CTL_STOP) === 0) {
+      const seen = Atomics.load(ctl, CTL_KERNEL_WAKE);
+      this.step();
+      if (this.#requests.peek() >= 0) continue;
+      const wait = this.clock.msToNextTick();
+      if (wait > 0) {
+        Atomics.wait(
+          ctl,
+          CTL_KERNEL_WAKE,
+          seen,
+          wait === Infinity ? 1000 : wait,
+        );
+      }
+    }
+  }
+
+  /** One pass: requests, due ticks, then wakes the listener if needed. */
+  step(): void {
+    this.#drainRequests();
+    this.#runDueTicks();
+    if (this.#outputState.hasOutput) {
+      this.#outputState.hasOutput = false;
+      Atomics.add(this.#control, CTL_LISTENER_WAKE, 1);
+      Atomics.notify(this.#control, CTL_LISTENER_WAKE);
+    }
+    if (this.#outputState.droppedFrames !== this.#reportedDrops) {
+      logWarn(
+        `output ring full: ${
+          this.#outputState.droppedFrames - this.#reportedDrops
+        } frames dropped`,
+      );
+      this.#reportedDrops = this.#outputState.droppedFrames;
+    }
+  }
+
+  #runDueTicks(): void {
+    const kernel = this.kernel;
+    this.clock.sync(kernel.isAwake);
+    let due = this.clock.dueTicks();
+    if (due > 1) Atomics.add(this.#control, CTL_LATE_TICKS, due - 1);
+    while (due-- > 0 && kernel.isAwake) {
+      kernel.tick();
+      this.clock.ticksDone++;
+      for (const hook of this.#hooks) hook.afterTick(kernel.now);
+    }
+  }
+
+  #drainRequests(): void {
+    const ring = this.#requests, r = this.#reader;
+    for (let at = ring.peek(); at >= 0; at = ring.peek()) {
+      r.reset(ring.bytes, ring.view, at, at + ring.peekLength(at));
+      const client = r.u16(), kind = r.u16();
+      if (kind === REQ_CALL) this.#call(client, r);
+      else if (kind === REQ_CONNECT) this.#connect(client, r);
+      else if (kind === REQ_DISCONNECT) this.#disconnect(client);
+      ring.release();
+    }
+    this.clock.sync(this.kernel.isAwake);
+    const ctl = this.#control;
+    Atomics.store(ctl, CTL_AWAKE, this.kernel.isAwake ? 1 : 0);
+    const isInUse = this.kernel.MidiCountAppls() > 0 ||
+      this.kernel.clientDrivers.size > 0;
+    if (isInUse !== this.#isInUse) {
+      this.#isInUse = isInUse;
+      Atomics.store(ctl, CTL_IN_USE, isInUse ? 1 : 0);
+      this.#onInUse(isInUse);
+    }
+  }
+
+  #call(client: number, r: WireReader): void {
+    const sink = this.#sinks.get(client);
+    if (sink === undefined) return;
+    const seq = r.u32(), callId = r.u16();
+    const reply = this.#reply;
+    reply.reset();
+    const start = reply.beginFrame(F_REPLY);
+    reply.u32(seq);
+    dispatchCall(this.kernel, client, callId, r, reply);
+    if (seq === 0) return;
+    reply.endFrame(start);
+    sink.writeFrames(reply.bytes, reply.length);
+  }
+
+  #connect(client: number, r: WireReader): void {
+    const pid = r.u32(), name = r.str();
+    const label = `client ${client} (pid ${pid}${
+      name === "" ? "" : `, ${name}`
+    })`;
+    this.#clientNames.set(client, label);
+    const sink = new SocketSink(
+      client,
+      this.#output,
+      this.clock,
+      this.#outputState,
+    );
+    if (!this.kernel.attachClient(client, sink)) {
+      logWarn(`${label}: client id already in use`);
+      return;
+    }
+    this.#sinks.set(client, sink);
+    logInfo(`${label} connected`);
+    const w = this.#reply;
+    w.reset();
+    const start = w.beginFrame(F_WELCOME);
+    w.u32(PROTOCOL_MAGIC);
+    w.u16(PROTOCOL_VERSION);
+    w.u16(client);
+    w.u32(Deno.pid);
+    w.f64(epochNow());
+    w.u16(this.kernel.MidiCountAppls());
+    w.u16(this.kernel.MidiCountDrivers());
+    w.bool(this.kernel.isAwake);
+    w.f64(this.clock.origin);
+    w.endFrame(start);
+    sink.writeFrames(w.bytes, w.length);
+  }
+
+  #disconnect(client: number): void {
+    if (!this.#sinks.has(client)) return;
+    this.kernel.removeClient(client);
+    this.#sinks.delete(client);
+    logInfo(
+      `${this.#clientNames.get(client) ?? `client ${client}`} disconnected`,
+    );
+    this.#clientNames.delete(client);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Entry point of the kernel (time) worker: raises its thread priority, then runs the
+ * kernel loop over the shared memory until the main thread sets the stop flag.
+ *
+ * @module
+ */
+
+import { configureLog, logInfo } from "../transport/logger.ts";
+import { KernelLoop } from "./kernel_loop.ts";
+import { raiseThreadPriority } from "./realtime_thread.ts";
+import type { KernelWorkerMessage, MainMessage } from "./messages.ts";
+
+declare const self: {
+  onmessage: ((e: MessageEvent<KernelWorkerMessage>) => void) | null;
+  postMessage(message: MainMessage): void;
+  close(): void;
+};
+
+self.onmessage = (e) => {
+  const message = e.data;
+  if (message.kind !== "start") return;
+  configureLog({
+    level: message.logLevel,
+    ...(message.logFile === undefined ? {} : { file: message.logFile }),
+  });
+  const report = raiseThreadPriority();
+  logInfo(`kernel worker: ${report.timerSlack}, ${report.priority}`);
+  const startedAt = Date.now();
+  const loop: KernelLoop = new KernelLoop(message.memory, {
+    onInUse: (isInUse) => self.postMessage({ kind: "in-use", isInUse }),
+    describeServer: (): Record<string, unknown> => ({
+      pid: Deno.pid,
+      socket: message.socketPath,
+      uptimeMs: Date.now() - startedAt,
+      droppedFrames: loop.droppedFrames,
+    }),
+  });
+  self.postMessage({ kind: "kernel-ready" });
+  loop.run();
+  self.postMessage({ kind: "kernel-stopped" });
+  self.close();
+};

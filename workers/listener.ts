@@ -1,0 +1,392 @@
+/**
+ * The listening worker's logic: accepts clients on the Unix socket, checks their
+ * handshake, decodes their call frames with the generated decoder straight into the
+ * shared pool, and puts them in arrival order into the request ring; writes the
+ * kernel's replies and notifications back to each socket.
+ *
+ * A malformed, truncated, oversized or out-of-protocol frame closes only its sender's
+ * connection, with a log line saying why. A client that does not read its socket is
+ * closed once 64 MiB wait for it.
+ *
+ * Runs in the listening worker. Not real-time safe (sockets, promises); events are
+ * decoded into cells without JavaScript objects.
+ *
+ * @module
+ */
+
+import { attachCellPool, type CellPool, NIL } from "../kernel/mod.ts";
+import { freeEvent } from "../kernel/event_store.ts";
+import {
+  decodeCallArgs,
+  isRequestCall,
+} from "../transport/gen/listener_decode_gen.ts";
+import { logDebug, logInfo, logWarn } from "../transport/logger.ts";
+import { Ring } from "../transport/ring.ts";
+import {
+  F_BYE,
+  F_CALL,
+  F_HELLO,
+  F_REFUSE,
+  MAX_FRAME_BYTES,
+  PROTOCOL_MAGIC,
+  PROTOCOL_VERSION,
+  type ReadEventResult,
+  WireReader,
+  WireWriter,
+} from "../transport/wire.ts";
+import {
+  CTL_KERNEL_WAKE,
+  CTL_LISTENER_WAKE,
+  MAX_CONNECTIONS,
+  OUT_FRAMES,
+  REQ_CALL,
+  REQ_CONNECT,
+  REQ_DISCONNECT,
+  type SharedMemory,
+} from "./shared_layout.ts";
+
+/** Bytes waiting for a client that does not read, before it is closed. */
+const MAX_PENDING_OUTPUT = 64 << 20;
+
+/** A frame error: the sender's connection is closed with this reason. */
+class ProtocolError extends Error {
+  override name = "ProtocolError";
+}
+
+/** One client connection. */
+class Connection {
+  readonly id: number;
+  readonly conn: Deno.Conn;
+  isGreeted = false;
+  isClosed = false;
+  #out = new WireWriter(4096);
+  #spare = new WireWriter(4096);
+  #isWriting = false;
+
+  constructor(id: number, conn: Deno.Conn) {
+    this.id = id;
+    this.conn = conn;
+  }
+
+  /** Bytes queued and not yet written. */
+  get pendingBytes(): number {
+    return this.#out.length;
+  }
+
+  /** Queues bytes (copied) to write. */
+  enqueue(bytes: Uint8Array, start: number, end: number): void {
+    const at = this.#out.reserve(end - start);
+    this.#out.bytes.set(bytes.subarray(start, end), at);
+  }
+
+  /** Writes what is queued; resolves when the queue is empty or the socket failed. */
+  async flush(): Promise<void> {
+    if (this.#isWriting || this.isClosed) return;
+    this.#isWriting = true;
+    try {
+      while (this.#out.length > 0 && !this.isClosed) {
+        const batch = this.#out;
+        this.#out = this.#spare;
+        this.#spare = batch;
+        let done = 0;
+        while (done < batch.length) {
+          done += await this.conn.write(
+            batch.bytes.subarray(done, batch.length),
+          );
+        }
+        batch.reset();
+      }
+    } catch {
+      // A broken socket: the read loop sees it too and closes the connection.
+    } finally {
+      this.#isWriting = false;
+    }
+  }
+}
+
+/** The listener; see the module documentation. */
+export class Listener {
+  readonly #control: Int32Array;
+  readonly #requests: Ring;
+  readonly #output: Ring;
+  readonly #pool: CellPool;
+  readonly #socketPath: string;
+  readonly #conns: (Connection | undefined)[] = [];
+  readonly #record = new WireWriter(1024);
+  readonly #event: ReadEventResult = { cell: NIL, end: 0 };
+  #server: Deno.Listener | null = null;
+  #isStopping = false;
+
+  /** A listener over the server's shared memory, for `socketPath`. */
+  constructor(memory: SharedMemory, socketPath: string) {
+    this.#control = new Int32Array(memory.control);
+    this.#requests = new Ring(memory.requests);
+    this.#output = new Ring(memory.output);
+    this.#pool = attachCellPool(memory.pool);
+    this.#socketPath = socketPath;
+  }
+
+  /** Starts listening; the accept and output loops then run in the background. */
+  async start(): Promise<void> {
+    this.#server = Deno.listen({ transport: "unix", path: this.#socketPath });
+    await Deno.chmod(this.#socketPath, 0o600);
+    this.#acceptLoop(this.#server);
+    this.#outputLoop();
+  }
+
+  /** Says goodbye to every client, closes them and stops listening. */
+  async stop(reason: string): Promise<void> {
+    this.#isStopping = true;
+    this.#server?.close();
+    const bye = new WireWriter(64);
+    const start = bye.beginFrame(F_BYE);
+    bye.str(reason);
+    bye.endFrame(start);
+    this.#drainOutput();
+    const flushes = [];
+    for (const c of this.#conns) {
+      if (c === undefined || c.isClosed) continue;
+      if (c.isGreeted) c.enqueue(bye.bytes, 0, bye.length);
+      flushes.push(c.flush());
+    }
+    await Promise.race([
+      Promise.all(flushes),
+      new Promise((resolve) => setTimeout(resolve, 500)),
+    ]);
+    for (const c of this.#conns) if (c !== undefined) this.#close(c, null);
+  }
+
+  async #acceptLoop(server: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of server) {
+        const id = this.#freeId();
+        if (id < 0) {
+          logWarn(`refusing a client: ${MAX_CONNECTIONS} clients connected`);
+          conn.close();
+          continue;
+        }
+        const c = new Connection(id, conn);
+        this.#conns[id] = c;
+        this.#readLoop(c);
+      }
+    } catch (error) {
+      if (!this.#isStopping) logWarn(`accept failed: ${String(error)}`);
+    }
+  }
+
+  #freeId(): number {
+    for (let id = 1; id <= MAX_CONNECTIONS; id++) {
+      if (this.#conns[id] === undefined) return id;
+    }
+    return -1;
+  }
+
+  async #readLoop(c: Connection): Promise<void> {
+    let buf = new Uint8Array(64 * 1024);
+    let view = new DataView(buf.buffer);
+    let length = 0;
+    const reader = new WireReader(buf, view, 0, 0);
+    try {
+      while (!c.isClosed) {
+        if (length === buf.length) {
+          const bigger = new Uint8Array(buf.length * 2);
+          bigger.set(buf);
+          buf = bigger;
+          view = new DataView(buf.buffer);
+        }
+        const n = await c.conn.read(buf.subarray(length));
+        if (n === null) break;
+        length += n;
+        let pos = 0;
+        let wrote = false;
+        while (length - pos >= 4) {
+          const size = view.getUint32(pos, true);
+          if (size === 0 || size > MAX_FRAME_BYTES) {
+            throw new ProtocolError(
+              `frame of ${size} bytes (the limit is ${MAX_FRAME_BYTES})`,
+            );
+          }
+          if (length - pos - 4 < size) break;
+          reader.reset(buf, view, pos + 4, pos + 4 + size);
+          if (this.#frame(c, reader)) {
+            wrote = true;
+            if (!this.#tryWriteRecord()) await this.#writeRecord();
+          }
+          if (c.isClosed) return;
+          pos += 4 + size;
+        }
+        if (wrote) this.#wakeKernel();
+        buf.copyWithin(0, pos, length);
+        length -= pos;
+      }
+      if (length > 0) {
+        logInfo(`client ${c.id}: closed in the middle of a frame`);
+      }
+      this.#close(c, null);
+    } catch (error) {
+      const why = error instanceof ProtocolError || error instanceof SyntaxError
+        ? error.message
+        : `socket error: ${String(error)}`;
+      this.#close(c, why);
+    }
+  }
+
+  /** Handles one frame; returns whether a request record waits in `#record`. */
+  #frame(c: Connection, r: WireReader): boolean {
+    const kind = r.u8();
+    if (!c.isGreeted) {
+      if (kind !== F_HELLO) {
+        throw new ProtocolError(
+          `frame kind 0x${kind.toString(16)} before HELLO`,
+        );
+      }
+      return this.#hello(c, r);
+    }
+    if (kind !== F_CALL) {
+      throw new ProtocolError(`unexpected frame kind 0x${kind.toString(16)}`);
+    }
+    const callId = r.u16(), seq = r.u32();
+    if ((seq !== 0) !== isRequestCall(callId)) {
+      throw new ProtocolError(
+        `call ${callId} ${seq === 0 ? "needs" : "takes no"} reply sequence`,
+      );
+    }
+    const w = this.#record, event = this.#event;
+    w.reset();
+    w.u16(c.id);
+    w.u16(REQ_CALL);
+    w.u32(seq);
+    w.u16(callId);
+    event.cell = NIL;
+    try {
+      if (!decodeCallArgs(callId, r, w, this.#pool, event)) {
+        throw new ProtocolError(`unknown call id ${callId}`);
+      }
+      if (!r.isDone) {
+        throw new ProtocolError(
+          `${r.end - r.pos} bytes after the arguments of call ${callId}`,
+        );
+      }
+    } catch (error) {
+      if (event.cell !== NIL) freeEvent(this.#pool, event.cell);
+      throw error;
+    }
+    return true;
+  }
+
+  #hello(c: Connection, r: WireReader): boolean {
+    const magic = r.u32();
+    if (magic !== PROTOCOL_MAGIC) {
+      this.#refuse(c, "Not a MidiShare client: wrong magic number");
+      return false;
+    }
+    const version = r.u16();
+    if (version !== PROTOCOL_VERSION) {
+      this.#refuse(
+        c,
+        `Protocol version ${version} refused: this server speaks version ${PROTOCOL_VERSION}`,
+      );
+      return false;
+    }
+    const pid = r.u32(), name = r.str();
+    const w = this.#record;
+    w.reset();
+    w.u16(c.id);
+    w.u16(REQ_CONNECT);
+    w.u32(pid);
+    w.str(name);
+    c.isGreeted = true;
+    return true;
+  }
+
+  #refuse(c: Connection, message: string): void {
+    logWarn(`client ${c.id}: ${message}`);
+    const w = new WireWriter(128);
+    const start = w.beginFrame(F_REFUSE);
+    w.str(message);
+    w.endFrame(start);
+    c.enqueue(w.bytes, 0, w.length);
+    c.flush().finally(() => this.#close(c, null));
+  }
+
+  /** Copies `#record` into the request ring; false when the ring is full. */
+  #tryWriteRecord(): boolean {
+    const ring = this.#requests, w = this.#record;
+    const at = ring.reserve(w.length);
+    if (at < 0) return false;
+    ring.bytes.set(w.bytes.subarray(0, w.length), at);
+    ring.commit();
+    return true;
+  }
+
+  /** Copies `#record` into the request ring, waiting while it is full. */
+  async #writeRecord(): Promise<void> {
+    while (!this.#tryWriteRecord()) {
+      // The kernel drains the ring at least every millisecond.
+      this.#wakeKernel();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  #wakeKernel(): void {
+    Atomics.add(this.#control, CTL_KERNEL_WAKE, 1);
+    Atomics.notify(this.#control, CTL_KERNEL_WAKE);
+  }
+
+  #close(c: Connection, reason: string | null): void {
+    if (c.isClosed) return;
+    c.isClosed = true;
+    if (reason !== null) {
+      logWarn(`client ${c.id}: closing the connection: ${reason}`);
+    } else logDebug(`client ${c.id}: connection closed`);
+    try {
+      c.conn.close();
+    } catch {
+      // Already closed by the peer: nothing more to release.
+    }
+    if (c.isGreeted) {
+      const w = this.#record;
+      w.reset();
+      w.u16(c.id);
+      w.u16(REQ_DISCONNECT);
+      // The id is free again only after the kernel has seen the disconnect.
+      this.#writeRecord().then(() => {
+        this.#wakeKernel();
+        this.#conns[c.id] = undefined;
+      });
+    } else {
+      this.#conns[c.id] = undefined;
+    }
+  }
+
+  async #outputLoop(): Promise<void> {
+    const ctl = this.#control;
+    while (!this.#isStopping) {
+      const seen = Atomics.load(ctl, CTL_LISTENER_WAKE);
+      this.#drainOutput();
+      const wait = Atomics.waitAsync(ctl, CTL_LISTENER_WAKE, seen, 1000);
+      if (wait.async) await wait.value;
+    }
+  }
+
+  /** Moves every output record into its connection's queue, then starts writing. */
+  #drainOutput(): void {
+    const ring = this.#output;
+    for (let at = ring.peek(); at >= 0; at = ring.peek()) {
+      const length = ring.peekLength(at);
+      const id = ring.view.getUint16(at, true);
+      const kind = ring.view.getUint16(at + 2, true);
+      const c = this.#conns[id];
+      if (kind === OUT_FRAMES && c !== undefined && !c.isClosed) {
+        c.enqueue(ring.bytes, at + 4, at + length);
+        if (c.pendingBytes > MAX_PENDING_OUTPUT) {
+          this.#close(c, "it does not read its socket (64 MiB waiting)");
+        }
+      }
+      ring.release();
+    }
+    for (const c of this.#conns) {
+      if (c !== undefined && c.pendingBytes > 0) c.flush();
+    }
+  }
+}

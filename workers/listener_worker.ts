@@ -1,0 +1,39 @@
+/**
+ * Entry point of the listening worker: listens on the socket and serves clients until
+ * the main thread asks it to stop.
+ *
+ * @module
+ */
+
+import { configureLog } from "../transport/logger.ts";
+import { Listener } from "./listener.ts";
+import type { ListenerWorkerMessage, MainMessage } from "./messages.ts";
+
+declare const self: {
+  onmessage: ((e: MessageEvent<ListenerWorkerMessage>) => void) | null;
+  postMessage(message: MainMessage): void;
+  close(): void;
+};
+
+let listener: Listener | null = null;
+
+self.onmessage = async (e) => {
+  const message = e.data;
+  if (message.kind === "start") {
+    configureLog({
+      level: message.logLevel,
+      ...(message.logFile === undefined ? {} : { file: message.logFile }),
+    });
+    listener = new Listener(message.memory, message.socketPath);
+    try {
+      await listener.start();
+      self.postMessage({ kind: "listening" });
+    } catch (error) {
+      self.postMessage({ kind: "listen-failed", message: String(error) });
+    }
+  } else if (message.kind === "stop") {
+    await listener?.stop(message.reason);
+    self.postMessage({ kind: "listener-stopped" });
+    self.close();
+  }
+};

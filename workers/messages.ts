@@ -1,0 +1,38 @@
+/**
+ * Control messages between the server's main thread and its two workers. Events never
+ * travel this way: they move as cells of the shared pool.
+ *
+ * @module
+ */
+
+import type { LogLevel } from "../transport/logger.ts";
+import type { SharedMemory } from "./shared_layout.ts";
+
+/** Main thread → kernel worker. */
+export type KernelWorkerMessage = {
+  kind: "start";
+  memory: SharedMemory;
+  socketPath: string;
+  logLevel: LogLevel;
+  logFile?: string;
+};
+
+/** Main thread → listening worker. */
+export type ListenerWorkerMessage =
+  | {
+    kind: "start";
+    memory: SharedMemory;
+    socketPath: string;
+    logLevel: LogLevel;
+    logFile?: string;
+  }
+  | { kind: "stop"; reason: string };
+
+/** Either worker → main thread. */
+export type MainMessage =
+  | { kind: "kernel-ready" }
+  | { kind: "kernel-stopped" }
+  | { kind: "in-use"; isInUse: boolean }
+  | { kind: "listening" }
+  | { kind: "listen-failed"; message: string }
+  | { kind: "listener-stopped" };
