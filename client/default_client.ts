@@ -19,18 +19,3 @@ export function defaultClient(): RemoteMidiShare {
   instance ??= new RemoteMidiShare();
   return instance;
 }
-
-/** The methods of a client, bound, so they can be exported as plain functions. */
-export function bindCalls(client: RemoteMidiShare): RemoteMidiShare {
-  const bound: Record<string, unknown> = {};
-  let proto: object | null = Object.getPrototypeOf(client);
-  while (proto !== null && proto !== Object.prototype) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (!name.startsWith("Midi") || name in bound) continue;
-      const fn = (client as unknown as Record<string, unknown>)[name];
-      if (typeof fn === "function") bound[name] = fn.bind(client);
-    }
-    proto = Object.getPrototypeOf(proto);
-  }
-  return bound as unknown as RemoteMidiShare;
-}

@@ -24,8 +24,6 @@
  * @module
  */
 
-import { bindCalls, defaultClient } from "./default_client.ts";
-
 export { createKernel, type Kernel, type KernelOptions } from "./local.ts";
 export { createClient, defaultClient } from "./default_client.ts";
 export {
@@ -33,7 +31,10 @@ export {
   type RemoteOptions,
   type ServerStatus,
 } from "./remote.ts";
-export type { ClientState } from "../transport/client_runtime.ts";
+export type {
+  ClientRuntimeOptions,
+  ClientState,
+} from "../transport/client_runtime.ts";
 export * from "../kernel/constants.ts";
 export {
   isMidiShareError,
@@ -58,91 +59,4 @@ export type {
   TSyncInfo,
 } from "../kernel/mod.ts";
 
-/** Every MidiShare call of the default client, bound. */
-const calls = bindCalls(defaultClient());
-
-export const {
-  MidiShare,
-  MidiGetVersion,
-  MidiCountAppls,
-  MidiGetIndAppl,
-  MidiGetNamedAppl,
-  MidiGetError,
-  MidiOpen,
-  MidiClose,
-  MidiGetName,
-  MidiSetName,
-  MidiGetInfo,
-  MidiSetInfo,
-  MidiGetFilter,
-  MidiSetFilter,
-  MidiGetRcvAlarm,
-  MidiSetRcvAlarm,
-  MidiGetApplAlarm,
-  MidiSetApplAlarm,
-  MidiRegisterDriver,
-  MidiUnregisterDriver,
-  MidiCountDrivers,
-  MidiGetIndDriver,
-  MidiGetDriverInfos,
-  MidiAddSlot,
-  MidiGetIndSlot,
-  MidiRemoveSlot,
-  MidiSetSlotName,
-  MidiGetSlotInfos,
-  MidiConnectSlot,
-  MidiIsSlotConnected,
-  MidiConnect,
-  MidiIsConnected,
-  MidiGetPortState,
-  MidiSetPortState,
-  MidiTotalSpace,
-  MidiFreeSpace,
-  MidiGrowSpace,
-  MidiNewCell,
-  MidiFreeCell,
-  MidiNewEv,
-  MidiCopyEv,
-  MidiFreeEv,
-  MidiSetField,
-  MidiGetField,
-  MidiAddField,
-  MidiCountFields,
-  MidiNewSeq,
-  MidiAddSeq,
-  MidiFreeSeq,
-  MidiClearSeq,
-  MidiApplySeq,
-  MidiGetTime,
-  MidiSendIm,
-  MidiSend,
-  MidiSendAt,
-  MidiCountEvs,
-  MidiGetEv,
-  MidiAvailEv,
-  MidiFlushEvs,
-  MidiReadSync,
-  MidiWriteSync,
-  MidiTask,
-  MidiDTask,
-  MidiCall,
-  MidiForgetTask,
-  MidiCountDTasks,
-  MidiExec1DTask,
-  MidiFlushDTasks,
-  MidiNewFilter,
-  MidiFreeFilter,
-  MidiAcceptPort,
-  MidiAcceptChan,
-  MidiAcceptType,
-  MidiIsAcceptedPort,
-  MidiIsAcceptedChan,
-  MidiIsAcceptedType,
-  MidiSetSyncMode,
-  MidiGetSyncInfo,
-  MidiGetExtTime,
-  MidiInt2ExtTime,
-  MidiExt2IntTime,
-  MidiTime2Smpte,
-  MidiSmpte2Time,
-} = calls;
+export * from "./gen/api_gen.ts";
