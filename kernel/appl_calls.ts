@@ -91,6 +91,13 @@ export interface ServerLink {
 export interface ClientInbox {
   /** The pool delivered events must be copied into, or null while inactive. */
   targetPool(): CellPool | null;
+  /**
+   * The serial of the record of `refNum` (0 when none), so that a notification queued
+   * for an application is not handed to a later one that took the same refnum.
+   */
+  recordSerial(refNum: number): number;
+  /** Frees a delivered event that has nowhere to go. */
+  discard(cell: number): void;
   /** An event copied into {@link targetPool} entered the FIFO of `refNum`. */
   deliver(refNum: number, cell: number): void;
   /** A task is due. */
@@ -400,9 +407,14 @@ export class ApplCalls extends EventCalls {
     else if (mode === 1) pool.words[base + W_DATE] = this.link.time();
     const type = this.memory.typeOf(cell);
     if (type === typeProcess || type === typeDProcess) {
-      // A task event built by hand: sending it schedules it (spec §3.7).
-      if (this.record(ref) === undefined) this.memory.release(cell);
-      else this.#schedule(cell, type, ref);
+      // A task event built by hand: sending it schedules it (spec §3.7). With a
+      // refnum of another client nothing is scheduled, as `MidiTask` returns null:
+      // the handle ends as a finished task.
+      // Tasks belong to `refNum & 0x7F` whatever the flag bit (spec §6.1).
+      if (this.record(ref & 0x7f) === undefined) {
+        this.memory.handle(cell, ST_TASK);
+        this.memory.release(cell);
+      } else this.#schedule(cell, type, ref & 0x7f);
       return;
     }
     this.link.sendEvent(pool, cell, mode === 1);
@@ -460,7 +472,8 @@ export class ApplCalls extends EventCalls {
       );
     }
     const d = toDate(date, "date"), ref = toShort(refNum, "refNum");
-    if (this.record(ref) === undefined) return null;
+    // Nothing can be scheduled while MidiShare sleeps (a driver's refnum).
+    if (this.record(ref) === undefined || !this.link.isAwake()) return null;
     const e = this.memory.newEvent(type);
     if (e === null) return null;
     const cell = EvHandle.cellOf(e);
@@ -565,6 +578,29 @@ export class ApplCalls extends EventCalls {
     list.count++;
   }
 
+  /**
+   * Inserts a DTask after every DTask due at or before `date` (wrap-safe), so that
+   * `MidiExec1DTask` takes them by due date, then send order (spec §7.15).
+   */
+  #insertByDate(list: CellList, cell: number, date: number): void {
+    const w = this.memory.pool.words;
+    const dateOf = (c: number) => w[c * CELL_WORDS + W_DATE]!;
+    if (list.tail === NIL || ((dateOf(list.tail) - date) | 0) <= 0) {
+      this.#push(list, cell);
+      return;
+    }
+    let prev = NIL;
+    let c = list.head;
+    while (c !== NIL && ((dateOf(c) - date) | 0) <= 0) {
+      prev = c;
+      c = this.memory.nextOf(c);
+    }
+    this.memory.setNext(cell, c);
+    if (prev === NIL) list.head = cell;
+    else this.memory.setNext(prev, cell);
+    list.count++;
+  }
+
   #releaseAll(list: CellList): void {
     for (let cell = this.#shift(list); cell !== NIL; cell = this.#shift(list)) {
       this.memory.release(cell);
@@ -608,6 +644,8 @@ export class ApplCalls extends EventCalls {
   #createInbox(): ClientInbox {
     return {
       targetPool: () => this.memory.isActive ? this.memory.pool : null,
+      recordSerial: (ref) => this.record(ref)?.serial ?? 0,
+      discard: (cell) => this.memory.release(cell),
       deliver: (ref, cell) => {
         const rec = this.record(ref);
         if (rec === undefined) {
@@ -625,11 +663,11 @@ export class ApplCalls extends EventCalls {
         this.#tasks.remove(cell);
         this.#run(cell, date);
       },
-      readyDTask: (ref, cell, serial) => {
+      readyDTask: (ref, cell, serial, date) => {
         if (!this.#isTask(ref, cell, serial)) return;
         this.#tasks.remove(cell);
         this.#tasks.setWhere(cell, TASK_READY);
-        this.#push(this.record(ref)!.dtasks, cell);
+        this.#insertByDate(this.record(ref)!.dtasks, cell, date);
       },
       endTick: () => {
         const count = this.#rcvCount;

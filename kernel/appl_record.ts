@@ -34,8 +34,12 @@ export class CellList {
   count: number = 0;
 }
 
+let nextSerial = 1;
+
 /** The client-side record of one refnum. */
 export class ApplRecord {
+  /** Tells this record from a later one of the same refnum. */
+  readonly serial: number = nextSerial++;
   /** The refnum. */
   readonly refNum: number;
   /** Whether it is a driver. */

@@ -180,6 +180,7 @@ class LocalLink implements ServerLink {
 export class LocalMidiShare extends ApplCalls {
   readonly #hub: LocalHub;
   readonly #link: LocalLink;
+  readonly #sink: LocalSink;
   #isConnected = true;
 
   /** Creates a client of `hub`; use {@link createLocalKernel} instead. */
@@ -189,9 +190,9 @@ export class LocalMidiShare extends ApplCalls {
     super(memory, link, options.reportError ?? (() => {}));
     this.#hub = hub;
     this.#link = link;
-    const sink = new LocalSink(this.inbox, () => memory.epoch);
-    link.clientId = hub.server.addClient(sink);
-    hub.sinks.push(sink);
+    this.#sink = new LocalSink(this.inbox, () => memory.epoch);
+    link.clientId = hub.server.addClient(this.#sink);
+    hub.sinks.push(this.#sink);
   }
 
   /** The server kernel shared by the clients (diagnostics and tests). */
@@ -216,8 +217,12 @@ export class LocalMidiShare extends ApplCalls {
   disconnect(): void {
     if (!this.#isConnected) return;
     this.#isConnected = false;
-    this.#hub.server.removeClient(this.#link.clientId);
-    this.#hub.drain();
+    const hub = this.#hub;
+    hub.sinks.splice(hub.sinks.indexOf(this.#sink), 1);
+    hub.server.removeClient(this.#link.clientId);
+    // A dead process runs nothing more: its notifications are never replayed.
+    this.closeAllLocally();
+    hub.drain();
   }
 
   // ---- Environment (spec §7.1)

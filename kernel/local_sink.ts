@@ -51,7 +51,8 @@ export class LocalSink implements ClientSink {
     // An exhausted pool loses the copy for this client only (spec §6.2).
     if (copy === NIL) return;
     target.bytes[copy * CELL_WORDS * 4 + B_PORT] = port;
-    this.#push(K_DELIVER, refNum, copy, this.#poolEpoch(), 0);
+    const serial = this.#inbox.recordSerial(refNum);
+    this.#push(K_DELIVER, refNum, copy, this.#poolEpoch(), serial);
   }
 
   runTask(refNum: number, taskId: number, serial: number, date: number): void {
@@ -72,7 +73,7 @@ export class LocalSink implements ClientSink {
   }
 
   applAlarm(refNum: number, code: number): void {
-    this.#push(K_APPL_ALARM, refNum, code, 0, 0);
+    this.#push(K_APPL_ALARM, refNum, code, this.#inbox.recordSerial(refNum), 0);
   }
 
   driverWakeup(refNum: number): void {
@@ -103,7 +104,10 @@ export class LocalSink implements ClientSink {
       const c = q[at + 4]!;
       switch (kind) {
         case K_DELIVER:
-          if (b === this.#poolEpoch()) inbox.deliver(ref, a);
+          // Copied into a pool since reset: the cell is not ours any more.
+          if (b !== this.#poolEpoch()) break;
+          if (c === inbox.recordSerial(ref)) inbox.deliver(ref, a);
+          else inbox.discard(a);
           break;
         case K_RUN:
           inbox.runTask(ref, a, b, c >>> 0);
@@ -115,7 +119,7 @@ export class LocalSink implements ClientSink {
           inbox.endTick();
           break;
         case K_APPL_ALARM:
-          inbox.applAlarm(ref, a);
+          if (b === inbox.recordSerial(ref)) inbox.applAlarm(ref, a);
           break;
         case K_WAKEUP:
           inbox.driverWakeup(ref);

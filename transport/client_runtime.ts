@@ -133,6 +133,8 @@ export class ClientRuntime implements StubRuntime {
   #origin = NaN;
   #clockOffset = 0;
   #frozenTime = 0;
+  // The latest server tick known from a notification: the local clock never reads less.
+  #floorTime = 0;
   #clientId = 0;
   #helloSentAt = 0;
 
@@ -179,7 +181,13 @@ export class ClientRuntime implements StubRuntime {
   /** `MidiGetTime`, computed locally from the origin the server handed over. */
   time(): number {
     if (!this.#isAwake || Number.isNaN(this.#origin)) return this.#frozenTime;
-    return Math.floor(epochNow() + this.#clockOffset - this.#origin) >>> 0;
+    const t = Math.floor(epochNow() + this.#clockOffset - this.#origin) >>> 0;
+    return ((t - this.#floorTime) | 0) < 0 ? this.#floorTime : t;
+  }
+
+  /** A date the server has reached (a task or event date it just sent). */
+  #reached(date: number): void {
+    if (((date - this.#floorTime) | 0) > 0) this.#floorTime = date;
   }
 
   /** Connects (starting a server if needed); resolves when active. */
@@ -422,15 +430,24 @@ export class ClientRuntime implements StubRuntime {
   #frame(r: WireReader): void {
     const h = this.#handler;
     switch (r.u8()) {
-      case F_DELIVER:
-        h.deliver(r.u8(), r);
+      case F_DELIVER: {
+        const ref = r.u8();
+        this.#reached(r.view.getUint32(r.pos, true));
+        h.deliver(ref, r);
         return;
-      case F_RUN_TASK:
-        h.runTask(r.u8(), r.i32(), r.i32(), r.u32());
+      }
+      case F_RUN_TASK: {
+        const ref = r.u8(), id = r.i32(), serial = r.i32(), date = r.u32();
+        this.#reached(date);
+        h.runTask(ref, id, serial, date);
         return;
-      case F_DTASK:
-        h.readyDTask(r.u8(), r.i32(), r.i32(), r.u32());
+      }
+      case F_DTASK: {
+        const ref = r.u8(), id = r.i32(), serial = r.i32(), date = r.u32();
+        this.#reached(date);
+        h.readyDTask(ref, id, serial, date);
         return;
+      }
       case F_END_TICK:
         h.endTick();
         return;
@@ -484,7 +501,9 @@ export class ClientRuntime implements StubRuntime {
     this.#applCount = r.u16();
     this.#driverCount = r.u16();
     this.#isAwake = r.bool();
-    this.#origin = r.f64();
+    const origin = r.f64();
+    if (origin !== this.#origin) this.#floorTime = 0; // a new wake-up: time restarts
+    this.#origin = origin;
   }
 
   #readWelcome(r: WireReader): void {

@@ -1,0 +1,182 @@
+// A test client process: a real MidiShare client driven by JSON-line commands on
+// standard input; each command gets one JSON-line answer on standard output.
+//
+// Usage: deno run -A tests/_agent.ts <socket path> <name>
+// Commands: {"id", "op", ...}; answers: {"id", "ok": true, "value"} or {"id", "ok":
+// false, "error", "code"}. See `handle` for the operations.
+
+// A test helper process prints its answers on standard output by design.
+// deno-lint-ignore-file no-console
+
+import { createClient, type MidiEv } from "../client/mod.ts";
+import { epochNow } from "../transport/clock.ts";
+
+const [socketPath, name] = Deno.args;
+const ms = createClient({
+  ...(socketPath === undefined || socketPath === "" ? {} : { socketPath }),
+  name: name ?? "agent",
+  autoStart: Deno.env.get("AGENT_AUTOSTART") === "1",
+});
+
+interface Received {
+  ref: number;
+  type: number;
+  date: number;
+  refNum: number;
+  port: number;
+  chan: number;
+  fields: number[];
+  arrival: number;
+  arrivalEpoch: number;
+}
+
+const received: Received[] = [];
+const alarms: { ref: number; code: number }[] = [];
+const tasks: { date: number; ref: number; tag: unknown; time: number }[] = [];
+
+function record(ref: number, e: MidiEv): Received {
+  const count = ms.MidiCountFields(e);
+  const fields = [];
+  // Long SysEx: keep a checksum rather than every byte.
+  if (count > 64) {
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      sum = (sum * 31 + ms.MidiGetField(e, i)) >>> 0;
+    }
+    fields.push(count, sum);
+  } else {
+    for (let i = 0; i < count; i++) fields.push(ms.MidiGetField(e, i));
+  }
+  return {
+    ref,
+    type: e.evType,
+    date: e.date,
+    refNum: e.refNum,
+    port: e.port,
+    chan: e.chan,
+    fields,
+    arrival: ms.MidiGetTime(),
+    arrivalEpoch: epochNow(),
+  };
+}
+
+function makeEvent(cmd: Record<string, unknown>): MidiEv {
+  const e = ms.MidiNewEv(cmd.type as number);
+  if (e === null) throw new Error(`MidiNewEv(${cmd.type}) returned null`);
+  const fields = (cmd.fields as number[] | undefined) ?? [];
+  fields.forEach((v, i) => ms.MidiSetField(e, i, v));
+  for (let i = 0; i < ((cmd.bytes as number | undefined) ?? 0); i++) {
+    ms.MidiAddField(e, i & 0x7f);
+  }
+  if (cmd.port !== undefined) e.port = cmd.port as number;
+  if (cmd.chan !== undefined) e.chan = cmd.chan as number;
+  return e;
+}
+
+async function handle(cmd: Record<string, unknown>): Promise<unknown> {
+  switch (cmd.op) {
+    case "call": {
+      const fn =
+        (ms as unknown as Record<string, (...a: unknown[]) => unknown>)[
+          cmd.name as string
+        ];
+      if (typeof fn !== "function") throw new Error(`no call ${cmd.name}`);
+      return await fn.apply(ms, (cmd.args as unknown[]) ?? []);
+    }
+    case "collect": // record every event `ref` receives, with its arrival time
+      ms.MidiSetRcvAlarm(cmd.ref as number, (ref) => {
+        for (let e = ms.MidiGetEv(ref); e !== null; e = ms.MidiGetEv(ref)) {
+          received.push(record(ref, e));
+          ms.MidiFreeEv(e);
+        }
+      });
+      return null;
+    case "watchAlarms":
+      ms.MidiSetApplAlarm(
+        cmd.ref as number,
+        (ref, code) => alarms.push({ ref, code }),
+      );
+      return null;
+    case "send": { // MidiSendAt at `date`, or `in` ms from now, or MidiSendIm
+      const e = makeEvent(cmd);
+      const ref = cmd.ref as number;
+      if (cmd.date !== undefined) ms.MidiSendAt(ref, e, cmd.date as number);
+      else if (cmd.in !== undefined) {
+        ms.MidiSendAt(ref, e, ms.MidiGetTime() + (cmd.in as number));
+      } else ms.MidiSendIm(ref, e);
+      return null;
+    }
+    case "sendMany": { // `count` events 1 ms apart from `date`, field 0 = index
+      const start = cmd.date as number;
+      for (let i = 0; i < (cmd.count as number); i++) {
+        const e = makeEvent({ ...cmd, fields: [i & 0x7f, (i >> 7) & 0x7f] });
+        ms.MidiSendAt(
+          cmd.ref as number,
+          e,
+          start + i * ((cmd.step as number) ?? 1),
+        );
+      }
+      return null;
+    }
+    case "task":
+      ms.MidiTask(
+        (date, ref, tag) =>
+          tasks.push({ date, ref, tag, time: ms.MidiGetTime() }),
+        cmd.date as number,
+        cmd.ref as number,
+        cmd.tag,
+      );
+      return null;
+    case "time":
+      return { time: ms.MidiGetTime(), epoch: epochNow() };
+    case "received":
+      return received.splice(0);
+    case "alarms":
+      return alarms.splice(0);
+    case "tasks":
+      return tasks.splice(0);
+    case "state":
+      return {
+        state: ms.state,
+        appls: ms.MidiCountAppls(),
+        drivers: ms.MidiCountDrivers(),
+        free: ms.MidiFreeSpace(),
+        total: ms.MidiTotalSpace(),
+      };
+    case "status":
+      return await ms.serverStatus();
+    case "serverTime": {
+      const before = ms.MidiGetTime();
+      const server = await ms.serverTime();
+      return { before, server, after: ms.MidiGetTime() };
+    }
+    case "exit":
+      setTimeout(() => Deno.exit(0), 10);
+      return null;
+    default:
+      throw new Error(`unknown op ${String(cmd.op)}`);
+  }
+}
+
+const decoder = new TextDecoder();
+let pending = "";
+for await (const chunk of Deno.stdin.readable) {
+  pending += decoder.decode(chunk, { stream: true });
+  let nl;
+  while ((nl = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    if (line.trim() === "") continue;
+    const cmd = JSON.parse(line) as Record<string, unknown>;
+    handle(cmd).then(
+      (value) => console.log(JSON.stringify({ id: cmd.id, ok: true, value })),
+      (error: Error & { code?: string }) =>
+        console.log(JSON.stringify({
+          id: cmd.id,
+          ok: false,
+          error: error.message,
+          code: error.code ?? error.name,
+        })),
+    );
+  }
+}

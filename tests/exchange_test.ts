@@ -1,0 +1,133 @@
+// Integration: real client processes exchanging events through a real server over a
+// real Unix socket.
+
+import assert from "node:assert/strict";
+import { gather, startAgent, startServer } from "./_harness.ts";
+
+interface Received {
+  date: number;
+  arrival: number;
+  fields: number[];
+  refNum: number;
+  type: number;
+}
+
+const typeKeyOn = 1, typeSysEx = 17;
+
+Deno.test("two client processes exchange events at their exact dates", async () => {
+  await using server = await startServer();
+  await using sender = startAgent(server.socketPath, "sender");
+  await using receiver = startAgent(server.socketPath, "receiver");
+  const a = await sender.call("MidiOpen", "sender") as number;
+  const b = await receiver.call("MidiOpen", "receiver") as number;
+  await receiver.run("collect", { ref: b });
+  await sender.call("MidiConnect", a, b, true);
+  assert.equal(await receiver.call("MidiIsConnected", a, b), true);
+  const { time } = await sender.run("time") as { time: number };
+  const start = time + 200;
+  await sender.run("sendMany", {
+    ref: a,
+    type: typeKeyOn,
+    date: start,
+    count: 100,
+    step: 3,
+  });
+  const got = await gather<Received>(receiver, "received", 100);
+  assert.deepEqual(
+    got.map((e) => e.date),
+    Array.from({ length: 100 }, (_, i) => start + 3 * i),
+  );
+  assert.deepEqual(
+    got.map((e) => e.fields[0]),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.ok(got.every((e) => e.refNum === a));
+  // Each arrives at or after its date (the client's clock follows the server's).
+  assert.ok(
+    got.every((e) => e.arrival >= e.date),
+    JSON.stringify(got.slice(0, 3)),
+  );
+});
+
+Deno.test("MidiSendAt from several clients keeps equal dates in server arrival order", async () => {
+  await using server = await startServer();
+  await using one = startAgent(server.socketPath, "one");
+  await using two = startAgent(server.socketPath, "two");
+  await using sink = startAgent(server.socketPath, "sink");
+  const r1 = await one.call("MidiOpen", "one") as number;
+  const r2 = await two.call("MidiOpen", "two") as number;
+  const rs = await sink.call("MidiOpen", "sink") as number;
+  await sink.run("collect", { ref: rs });
+  await one.call("MidiConnect", r1, rs, true);
+  await one.call("MidiConnect", r2, rs, true);
+  const { time } = await one.run("time") as { time: number };
+  const date = time + 300;
+  // Strictly alternating arrivals: each send is confirmed (a request after it) first.
+  for (let i = 0; i < 10; i++) {
+    const [agent, ref] = i % 2 === 0 ? [one, r1] : [two, r2];
+    await agent.run("send", { ref, type: typeKeyOn, fields: [i], date });
+    await agent.call("MidiGetName", ref);
+  }
+  const got = await gather<Received>(sink, "received", 10);
+  assert.deepEqual(got.map((e) => e.fields[0]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.ok(got.every((e) => e.date === date));
+});
+
+Deno.test("tasks run in their own client at their date", async () => {
+  await using server = await startServer();
+  await using agent = startAgent(server.socketPath, "tasks");
+  await using other = startAgent(server.socketPath, "other");
+  const ref = await agent.call("MidiOpen", "tasks") as number;
+  await other.call("MidiOpen", "other");
+  const { time } = await agent.run("time") as { time: number };
+  for (const [i, d] of [[0, 150], [1, 50], [2, 100]] as const) {
+    await agent.run("task", { ref, date: time + d, tag: i });
+  }
+  const ran = await gather<
+    { date: number; tag: number; time: number; ref: number }
+  >(
+    agent,
+    "tasks",
+    3,
+  );
+  assert.deepEqual(ran.map((t) => t.tag), [1, 2, 0]);
+  assert.deepEqual(ran.map((t) => t.date), [time + 50, time + 100, time + 150]);
+  assert.ok(ran.every((t) => t.ref === ref && t.time >= t.date));
+  assert.deepEqual(await other.run("tasks"), []);
+});
+
+Deno.test("MidiGetTime in a client agrees with the server's clock within 1 ms", async () => {
+  await using server = await startServer();
+  await using agent = startAgent(server.socketPath, "clock");
+  await agent.call("MidiOpen", "clock");
+  for (let i = 0; i < 20; i++) {
+    const { before, server: at, after } = await agent.run("serverTime") as {
+      before: number;
+      server: number;
+      after: number;
+    };
+    assert.ok(
+      at >= before - 1 && at <= after + 1,
+      `client ${before}..${after}, server ${at}`,
+    );
+  }
+});
+
+Deno.test("a SysEx of 1 MiB crosses from one client process to another in one event", async () => {
+  await using server = await startServer();
+  await using sender = startAgent(server.socketPath, "sender");
+  await using receiver = startAgent(server.socketPath, "receiver");
+  const a = await sender.call("MidiOpen", "sender") as number;
+  const b = await receiver.call("MidiOpen", "receiver") as number;
+  await receiver.call("MidiGrowSpace", 100_000);
+  await receiver.run("collect", { ref: b });
+  await sender.call("MidiGrowSpace", 100_000);
+  await sender.call("MidiConnect", a, b, true);
+  const size = 1 << 20;
+  await sender.run("send", { ref: a, type: typeSysEx, bytes: size });
+  const [event] = await gather<Received>(receiver, "received", 1);
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
+  assert.equal(event!.type, typeSysEx);
+  assert.deepEqual(event!.fields, [size, sum]);
+});
