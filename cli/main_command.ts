@@ -7,7 +7,10 @@
  */
 
 import * as demo from "./demo.ts";
+import * as connect from "./connect.ts";
+import * as display from "./display.ts";
 import * as serve from "./serve.ts";
+import * as status from "./status.ts";
 
 /** A subcommand: its one-line summary and its entry point. */
 interface Command {
@@ -17,6 +20,18 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   serve: { summary: "run the MidiShare server", run: serve.run },
+  status: {
+    summary: "show the server, applications, drivers, connections",
+    run: status.run,
+  },
+  connect: {
+    summary: "list, make and break connections (like aconnect)",
+    run: connect.run,
+  },
+  display: {
+    summary: "print every event an application receives",
+    run: display.run,
+  },
   demo: {
     summary: "two in-process applications exchange notes",
     run: demo.run,

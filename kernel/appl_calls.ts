@@ -399,7 +399,7 @@ export class ApplCalls extends EventCalls {
   /** `mode`: 0 at the event's date, 1 immediately, 2 at `date`. */
   #send(ref: number, e: MidiEv | null, mode: number, date: number): void {
     if (e === null || e === undefined) return;
-    const cell = EvHandle.check(e, WRITABLE, "send the event");
+    const cell = this.cellOf(e, WRITABLE, "send the event");
     const pool = this.memory.pool;
     const base = cell * CELL_WORDS;
     pool.bytes[base * 4 + B_REFNUM] = ref;
@@ -503,9 +503,11 @@ export class ApplCalls extends EventCalls {
     }
     const e = v.value;
     if (e === null || e === undefined) return;
-    if (!(e instanceof EvHandle)) {
+    if (!(e instanceof EvHandle) || EvHandle.hostOf(e) !== this.memory) {
       throw new TypeError(
-        `Cannot forget the task: expected a MidiEv, got ${describe(e)}`,
+        `Cannot forget the task: expected a MidiEv of this client, got ${
+          describe(e)
+        }`,
       );
     }
     const state = EvHandle.stateOf(e);

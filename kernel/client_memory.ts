@@ -65,6 +65,7 @@ export class ClientMemory implements HandleHost {
   #isActive = false;
   #epoch = 0;
   #futureSize: number;
+  readonly #maxCellCount: number;
   readonly links: (MidiEv | null | undefined)[] = [];
   readonly #handles: (EvHandle | Killable | undefined)[] = [];
   readonly #values: unknown[] = [];
@@ -72,9 +73,10 @@ export class ClientMemory implements HandleHost {
   /** Creates an inactive memory of the promised size. */
   constructor(options: ClientMemoryOptions = {}) {
     this.#futureSize = options.poolCellCount ?? DEFAULT_POOL_CELLS;
+    this.#maxCellCount = options.maxCellCount ?? 4_194_304;
     this.#pool = createCellPool({
       cellCount: this.#futureSize,
-      maxCellCount: options.maxCellCount ?? 4_194_304,
+      maxCellCount: this.#maxCellCount,
     });
   }
 
@@ -127,8 +129,11 @@ export class ClientMemory implements HandleHost {
   grow(count: number): number {
     if (count <= 0) return 0;
     if (!this.#isActive) {
-      this.#futureSize += count;
-      return count;
+      // Promise no more than the pool will be able to take at activation.
+      const added = Math.min(count, this.#maxCellCount - this.#futureSize);
+      if (added <= 0) return 0;
+      this.#futureSize += added;
+      return added;
     }
     const added = this.#pool.grow(count);
     this.#futureSize = this.#pool.capacity;

@@ -407,3 +407,19 @@ Deno.test("MidiClose() and MidiUnregisterDriver() deactivate a pool only with th
     assert.equal(ms.MidiGetField(e, 0), 62);
   });
 });
+
+Deno.test("MidiFreeEv() refuses an event of another in-process client", () => {
+  const ms = createLocalKernel();
+  const other = ms.connectClient();
+  ms.MidiOpen("a");
+  other.MidiOpen("b");
+  const mine = other.MidiNewEv(typeKeyOn)!;
+  const theirs = ms.MidiNewEv(typeKeyOn)!;
+  const free = other.MidiFreeSpace();
+  assert.throws(() => other.MidiFreeEv(theirs), TypeError);
+  assert.throws(() => other.MidiSendIm(1, theirs), TypeError);
+  assert.throws(() => other.MidiForgetTask({ value: theirs }), TypeError);
+  assert.equal(other.MidiFreeSpace(), free);
+  assert.equal(mine.evType, typeKeyOn);
+  assert.equal(theirs.evType, typeKeyOn);
+});

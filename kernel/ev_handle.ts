@@ -74,6 +74,11 @@ export class EvHandle implements MidiEv {
     this.#state = state;
   }
 
+  /** The memory a handle belongs to (internal). */
+  static hostOf(h: EvHandle): HandleHost {
+    return h.#host;
+  }
+
   /** The cell of a live handle (internal). */
   static cellOf(h: EvHandle): number {
     return h.#cell;

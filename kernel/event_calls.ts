@@ -54,6 +54,20 @@ export class EventCalls {
   }
 
   /**
+   * The cell of a handle of this client in one of the `allowed` states, else the
+   * error of spec §1.4; a handle of another client is a `TypeError`.
+   */
+  protected cellOf(e: unknown, allowed: number, what: string): number {
+    const cell = EvHandle.check(e, allowed, what);
+    if (EvHandle.hostOf(e as EvHandle) !== this.memory) {
+      throw new TypeError(
+        `Cannot ${what}: the event belongs to another MidiShare client`,
+      );
+    }
+    return cell;
+  }
+
+  /**
    * The version of MidiShare: 195.
    * @see spec §7.1
    */
@@ -106,7 +120,7 @@ export class EventCalls {
   /** Frees a raw cell; null does nothing; an event throws `KIND`. */
   MidiFreeCell(c: MidiEv | null): void {
     if (c === null || c === undefined) return;
-    this.memory.releaseCell(EvHandle.check(c, 1 << ST_CELL, "free a cell"));
+    this.memory.releaseCell(this.cellOf(c, 1 << ST_CELL, "free a cell"));
   }
 
   // ---- Events (spec §7.9)
@@ -124,13 +138,13 @@ export class EventCalls {
   /** A deep copy owned by the caller, link null; null for null or missing cells. */
   MidiCopyEv(e: MidiEv | null): MidiEv | null {
     if (e === null || e === undefined) return null;
-    return this.memory.copy(EvHandle.check(e, READABLE, "copy the event"));
+    return this.memory.copy(this.cellOf(e, READABLE, "copy the event"));
   }
 
   /** Frees an owned event; the handle becomes dead. */
   MidiFreeEv(e: MidiEv | null): void {
     if (e === null || e === undefined) return;
-    this.memory.release(EvHandle.check(e, WRITABLE, "free the event"));
+    this.memory.release(this.cellOf(e, WRITABLE, "free the event"));
   }
 
   /**
@@ -140,7 +154,7 @@ export class EventCalls {
    */
   MidiSetField(e: MidiEv | null, f: number, v: unknown): void {
     if (e === null || e === undefined) return;
-    const cell = EvHandle.check(e, WRITABLE, "set a field");
+    const cell = this.cellOf(e, WRITABLE, "set a field");
     const index = toLong(f, "f");
     const type = this.memory.typeOf(cell);
     if (isTaskType(type)) this.memory.setField(cell, index, v);
@@ -150,20 +164,20 @@ export class EventCalls {
   /** Reads field `f`; 0 for a bad index or null. */
   MidiGetField(e: MidiEv | null, f: number): number {
     if (e === null || e === undefined) return 0;
-    const cell = EvHandle.check(e, READABLE, "get a field");
+    const cell = this.cellOf(e, READABLE, "get a field");
     return this.memory.getField(cell, toLong(f, "f")) as number;
   }
 
   /** The number of fields; 0 for null. */
   MidiCountFields(e: MidiEv | null): number {
     if (e === null || e === undefined) return 0;
-    return this.memory.countFields(EvHandle.check(e, READABLE, "count fields"));
+    return this.memory.countFields(this.cellOf(e, READABLE, "count fields"));
   }
 
   /** Appends a byte to a variable-length event; silently not added without cells. */
   MidiAddField(e: MidiEv | null, v: number): void {
     if (e === null || e === undefined) return;
-    const cell = EvHandle.check(e, WRITABLE, "add a field");
+    const cell = this.cellOf(e, WRITABLE, "add a field");
     addField(this.memory.pool, cell, toLong(v, "v"));
   }
 
@@ -178,12 +192,8 @@ export class EventCalls {
   MidiAddSeq(s: MidiSeq | null, e: MidiEv | null): void {
     const seq = checkSeq(s, "add to a sequence");
     if (seq === null || e === null || e === undefined) return;
-    if (!(e instanceof EvHandle)) {
-      throw new TypeError(
-        `Cannot add to a sequence: expected a MidiEv, got ${describe(e)}`,
-      );
-    }
-    addSeq(seq, e);
+    this.cellOf(e, WRITABLE, "add an event to a sequence");
+    addSeq(seq, e as EvHandle);
   }
 
   /** Frees the events and the header; the sequence becomes dead. */

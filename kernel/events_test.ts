@@ -1756,3 +1756,12 @@ Deno.test("MidiGrowSpace() adds cells to an active pool", async (t) => {
     assert.equal(ms.MidiFreeSpace(), 57);
   });
 });
+
+Deno.test("MidiGrowSpace() does not promise more than the pool's upper bound", () => {
+  const ms = createLocalKernel({ poolCellCount: 50, maxCellCount: 60 });
+  assert.equal(ms.MidiGrowSpace(20), 10);
+  assert.equal(ms.MidiTotalSpace(), 60);
+  ms.MidiOpen("x");
+  assert.equal(ms.MidiTotalSpace(), 60);
+  assert.equal(ms.MidiGrowSpace(5), 0);
+});

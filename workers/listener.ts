@@ -224,8 +224,13 @@ export class Listener {
       }
       this.#close(c, null);
     } catch (error) {
+      // A peer that resets or leaves is a normal end, not a fault of the protocol.
+      const isHangUp = error instanceof Deno.errors.ConnectionReset ||
+        error instanceof Deno.errors.BrokenPipe;
       const why = error instanceof ProtocolError || error instanceof SyntaxError
         ? error.message
+        : isHangUp
+        ? null
         : `socket error: ${String(error)}`;
       this.#close(c, why);
     }

@@ -1,0 +1,103 @@
+// Command-line code prints to the terminal by design (STYLE.md §8).
+// deno-lint-ignore-file no-console
+/**
+ * `midishare display`: a live monitor that opens an application and prints every
+ * event it receives (like `aseqdump`).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { createClient, MIDIerrIndex } from "../client/mod.ts";
+import { eventLine } from "./_format.ts";
+
+const HELP = `Usage: midishare display [options] [SOURCE...]
+
+Opens an application and prints every event it receives, one line each: date,
+sender, port, channel, type and fields. Without SOURCE it listens to MidiShare's
+inputs (refnum 0, the hardware ports); otherwise to each SOURCE (a refnum or an
+exact name). Stops on Ctrl-C.
+
+Options:
+  --name NAME     the application's name (default "display")
+  --count N       stop after N events
+  --socket PATH   the server's socket (default: this user's; started if needed)
+  -h, --help      show this help`;
+
+/** Runs the monitor; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      name: { type: "string", default: "display" },
+      count: { type: "string" },
+      socket: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const limit = values.count === undefined ? Infinity : Number(values.count);
+  const ms = createClient({
+    name: "display",
+    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+  });
+  const ref = await ms.MidiOpen(values.name!);
+  if (ref < 0) {
+    console.error("Cannot open the display application: no free refnum");
+    return 1;
+  }
+  const sources: number[] = [];
+  for (const text of positionals.length === 0 ? ["0"] : positionals) {
+    const src = /^\d+$/.test(text)
+      ? Number(text)
+      : await ms.MidiGetNamedAppl(text);
+    if (src === MIDIerrIndex || (await ms.MidiGetName(src)) === null) {
+      console.error(`No application or driver "${text}"`);
+      ms.MidiClose(ref);
+      await ms.close();
+      return 1;
+    }
+    ms.MidiConnect(src, ref, true);
+    sources.push(src);
+  }
+  const names = new Map<number, string>();
+  const nameOf = async (r: number) => {
+    if (!names.has(r)) names.set(r, (await ms.MidiGetName(r)) ?? `refnum ${r}`);
+  };
+  await Promise.all(sources.map(nameOf));
+  // Learn the names of applications as they open or are renamed.
+  ms.MidiSetApplAlarm(ref, (_ref, code) => {
+    const change = code & 0xffff;
+    if (change === 1 || change === 3 || change === 12) {
+      names.delete(code >> 16);
+      nameOf(code >> 16);
+    }
+  });
+  console.log(
+    `display: refnum ${ref}, listening to ${
+      sources.join(", ")
+    } (Ctrl-C to stop)`,
+  );
+  const done = Promise.withResolvers<void>();
+  let seen = 0;
+  ms.MidiSetRcvAlarm(ref, () => {
+    for (let e = ms.MidiGetEv(ref); e !== null; e = ms.MidiGetEv(ref)) {
+      const from = e.refNum & 0x7f;
+      if (!names.has(from)) nameOf(from);
+      console.log(eventLine(ms, e, names.get(from) ?? `refnum ${from}`));
+      ms.MidiFreeEv(e);
+      if (++seen >= limit) done.resolve();
+    }
+  });
+  const stop = () => done.resolve();
+  Deno.addSignalListener("SIGINT", stop);
+  await done.promise;
+  Deno.removeSignalListener("SIGINT", stop);
+  ms.MidiClose(ref);
+  await ms.close();
+  return 0;
+}

@@ -1,0 +1,124 @@
+// Command-line code prints to the terminal by design (STYLE.md §8).
+// deno-lint-ignore-file no-console
+/**
+ * `midishare status`: whether a server runs, its time, applications, drivers and
+ * slots, and connections.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { createClient, isMidiShareError } from "../client/mod.ts";
+
+const HELP = `Usage: midishare status [--socket PATH] [--json]
+
+Shows whether the MidiShare server runs, its time, its applications and
+drivers with their refnums, the drivers' slots and the ports mapped to them,
+and the connections. It never starts a server.
+
+Options:
+  --socket PATH   the server's socket (default: this user's)
+  --json          print the raw snapshot as JSON
+  -h, --help      show this help
+
+Exit code: 0 when a server answers, 1 when none runs.`;
+
+interface Entry {
+  refNum: number;
+  name: string;
+  kind: string;
+  client: number;
+  version?: number;
+  connectedTo: number[];
+  slots?: {
+    slotRef: number;
+    name: string;
+    direction: number;
+    ports: number[];
+  }[];
+}
+
+const DIRECTIONS = ["", "in", "out", "in/out"];
+
+/** Runs the command; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      socket: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const ms = createClient({
+    autoStart: false,
+    name: "status",
+    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+  });
+  let status;
+  try {
+    status = await ms.serverStatus();
+  } catch (error) {
+    if (!isMidiShareError(error)) throw error;
+    console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+    return 1;
+  } finally {
+    await ms.close();
+  }
+  if (values.json) {
+    console.log(JSON.stringify(status, null, 2));
+    return 0;
+  }
+  const s = status as Record<string, unknown> & {
+    refnums: Entry[];
+    pool: { cells: number; used: number };
+  };
+  const names = new Map(s.refnums.map((r) => [r.refNum, r.name]));
+  const label = (ref: number) => `${ref} "${names.get(ref) ?? "?"}"`;
+  console.log(`MidiShare server: running, pid ${s.pid}, socket ${s.socket}`);
+  console.log(
+    `  version ${s.version}, up ${Math.round(Number(s.uptimeMs) / 1000)} s, ` +
+      (s.isAwake ? `time ${s.time} ms` : "dormant (no application open)"),
+  );
+  console.log(
+    `  pool ${s.pool.used}/${s.pool.cells} cells, ${s.pendingItems} pending, ` +
+      `${s.lostCount} lost, error bits ${s.errorBits}`,
+  );
+  const appls = s.refnums.filter((r) => r.kind === "application");
+  const drivers = s.refnums.filter((r) => r.kind === "driver");
+  console.log(`Applications (${appls.length}):`);
+  for (const r of appls) {
+    console.log(
+      `  ${String(r.refNum).padStart(3)}  ${r.name}${
+        r.client ? `  (client ${r.client})` : ""
+      }`,
+    );
+  }
+  console.log(`Drivers (${drivers.length}):`);
+  for (const r of drivers) {
+    const version = r.version === undefined ? "" : `  version ${r.version}`;
+    console.log(`  ${String(r.refNum).padStart(3)}  ${r.name}${version}`);
+    for (const slot of r.slots ?? []) {
+      const ports = slot.ports.length === 0
+        ? "no port"
+        : `ports ${slot.ports.join(", ")}`;
+      console.log(
+        `         slot ${slot.slotRef}: ${slot.name} (${
+          DIRECTIONS[slot.direction]
+        }), ${ports}`,
+      );
+    }
+  }
+  const connections = s.refnums.flatMap((r) =>
+    r.connectedTo.map((d) => [r.refNum, d])
+  );
+  console.log(`Connections (${connections.length}):`);
+  for (const [src, dst] of connections) {
+    console.log(`  ${label(src!)} -> ${label(dst!)}`);
+  }
+  return 0;
+}
