@@ -127,6 +127,38 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
         cmd.tag,
       );
       return null;
+    case "filter": { // install (first time) or change the filter of `ref`
+      const ref = cmd.ref as number;
+      let f = ms.MidiGetFilter(ref);
+      if (f === null) {
+        f = ms.MidiNewFilter();
+        ms.MidiSetFilter(ref, f);
+      }
+      for (const p of (cmd.ports as number[] | undefined) ?? []) {
+        ms.MidiAcceptPort(f, p, true);
+      }
+      for (const t of (cmd.types as number[] | undefined) ?? []) {
+        ms.MidiAcceptType(f, t, true);
+      }
+      for (const c of (cmd.chans as number[] | undefined) ?? []) {
+        ms.MidiAcceptChan(f, c, true);
+      }
+      return null;
+    }
+    case "forgetRace": { // schedule at the next tick, block past it, then forget
+      const ref = cmd.ref as number;
+      let ran = false;
+      const box = {
+        value: ms.MidiTask(() => ran = true, ms.MidiGetTime() + 1, ref),
+      };
+      const until = performance.now() + 30;
+      while (
+        performance.now() < until
+      ) { /* block: the trigger arrives meanwhile */ }
+      ms.MidiForgetTask(box);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { ran, boxEmpty: box.value === null };
+    }
     case "time":
       return { time: ms.MidiGetTime(), epoch: epochNow() };
     case "received":

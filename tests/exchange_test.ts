@@ -131,3 +131,39 @@ Deno.test("a SysEx of 1 MiB crosses from one client process to another in one ev
   assert.equal(event!.type, typeSysEx);
   assert.deepEqual(event!.fields, [size, sum]);
 });
+
+Deno.test("a filter changed after it was installed takes effect across processes", async () => {
+  await using server = await startServer();
+  await using sender = startAgent(server.socketPath, "sender");
+  await using receiver = startAgent(server.socketPath, "receiver");
+  const a = await sender.call("MidiOpen", "sender") as number;
+  const b = await receiver.call("MidiOpen", "receiver") as number;
+  await receiver.run("collect", { ref: b });
+  await sender.call("MidiConnect", a, b, true);
+  await receiver.run("filter", {
+    ref: b,
+    ports: [0],
+    types: [typeKeyOn],
+    chans: [],
+  });
+  await sender.run("send", { ref: a, type: typeKeyOn, chan: 5, fields: [1] });
+  await sender.call("MidiGetName", a); // the send reached the server
+  await receiver.run("filter", { ref: b, chans: [5] });
+  await sender.run("send", { ref: a, type: typeKeyOn, chan: 5, fields: [2] });
+  const got = await gather<Received>(receiver, "received", 1);
+  assert.deepEqual(got.map((e) => e.fields[0]), [2]);
+});
+
+Deno.test("MidiForgetTask cancels a task whose trigger is already on the way", async () => {
+  await using server = await startServer();
+  await using agent = startAgent(server.socketPath, "forget");
+  const ref = await agent.call("MidiOpen", "forget") as number;
+  // A task at the next tick, forgotten after the client is blocked past its date:
+  // the server's trigger arrives, the client must not run it.
+  const ran = await agent.run("forgetRace", { ref }) as {
+    ran: boolean;
+    boxEmpty: boolean;
+  };
+  assert.deepEqual(ran, { ran: false, boxEmpty: true });
+  assert.deepEqual(await agent.run("tasks"), []);
+});
