@@ -145,12 +145,13 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
       }
       return null;
     }
-    case "forgetRace": { // schedule at the next tick, block past it, then forget
+    case "forgetRace": { // schedule, let the server trigger it while blocked, forget
       const ref = cmd.ref as number;
       let ran = false;
       const box = {
-        value: ms.MidiTask(() => ran = true, ms.MidiGetTime() + 1, ref),
+        value: ms.MidiTask(() => ran = true, ms.MidiGetTime() + 5, ref),
       };
+      await ms.MidiGetName(ref); // the task has reached the server
       const until = performance.now() + 30;
       while (
         performance.now() < until
