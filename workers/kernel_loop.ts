@@ -179,6 +179,8 @@ export class KernelLoop {
 
   /** One pass: requests, due ticks, then wakes the listener if needed. */
   step(): void {
+    // Ticks first: a request answered or stamped now must see the current time.
+    this.#runDueTicks();
     this.#drainRequests();
     this.#runDueTicks();
     if (this.#outputState.hasOutput) {
