@@ -351,6 +351,11 @@ export class RemoteMidiShare extends ApplCalls {
 
   // ---- Diagnostics (not MidiShare calls)
 
+  /** `MidiGetTime()` with its fraction of a millisecond, for latency measurements. */
+  preciseTime(): number {
+    return this.#rt.preciseTime();
+  }
+
   /** The server's own clock, to compare with `MidiGetTime()`. */
   serverTime(): Promise<number> {
     return stubs.ServerTime(this.#rt);

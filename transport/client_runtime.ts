@@ -185,6 +185,15 @@ export class ClientRuntime implements StubRuntime {
     return ((t - this.#floorTime) | 0) < 0 ? this.#floorTime : t;
   }
 
+  /**
+   * The server's time with its fraction of a millisecond (NaN while dormant): how
+   * far into tick `MidiGetTime()` the wall clock is, for latency measurements.
+   */
+  preciseTime(): number {
+    if (!this.#isAwake || Number.isNaN(this.#origin)) return NaN;
+    return epochNow() + this.#clockOffset - this.#origin;
+  }
+
   /** A date the server has reached (a task or event date it just sent). */
   #reached(date: number): void {
     if (((date - this.#floorTime) | 0) > 0) this.#floorTime = date;

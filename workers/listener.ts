@@ -45,6 +45,9 @@ import {
   type SharedMemory,
 } from "./shared_layout.ts";
 
+/** How long the listener polls for a reply after forwarding a request, in ms. */
+const SPIN_FOR_REPLY_MS = 0.2;
+
 /** Bytes waiting for a client that does not read, before it is closed. */
 const MAX_PENDING_OUTPUT = 64 << 20;
 
@@ -115,6 +118,7 @@ export class Listener {
   readonly #record = new WireWriter(1024);
   readonly #event: ReadEventResult = { cell: NIL, end: 0 };
   #server: Deno.Listener | null = null;
+  #hasRequest = false;
   #isStopping = false;
 
   /** A listener over the server's shared memory, for `socketPath`. */
@@ -199,6 +203,8 @@ export class Listener {
         length += n;
         let pos = 0;
         let wrote = false;
+        this.#hasRequest = false;
+        const outputSeen = Atomics.load(this.#control, CTL_LISTENER_WAKE);
         while (length - pos >= 4) {
           const size = view.getUint32(pos, true);
           if (size === 0 || size > MAX_FRAME_BYTES) {
@@ -216,6 +222,7 @@ export class Listener {
           pos += 4 + size;
         }
         if (wrote) this.#wakeKernel();
+        if (this.#hasRequest) this.#spinForOutput(outputSeen);
         buf.copyWithin(0, pos, length);
         length -= pos;
       }
@@ -251,6 +258,7 @@ export class Listener {
       throw new ProtocolError(`unexpected frame kind 0x${kind.toString(16)}`);
     }
     const callId = r.u16(), seq = r.u32();
+    if (seq !== 0) this.#hasRequest = true;
     if ((seq !== 0) !== isRequestCall(callId)) {
       throw new ProtocolError(
         `call ${callId} ${seq === 0 ? "needs" : "takes no"} reply sequence`,
@@ -331,6 +339,19 @@ export class Listener {
       this.#wakeKernel();
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
+  }
+
+  /**
+   * A client waits for a reply: poll for the kernel's output for up to
+   * {@link SPIN_FOR_REPLY_MS} rather than sleep (a thread woken from sleep costs tens of
+   * microseconds), then write what came.
+   */
+  #spinForOutput(seen: number): void {
+    const until = performance.now() + SPIN_FOR_REPLY_MS;
+    while (Atomics.load(this.#control, CTL_LISTENER_WAKE) === seen) {
+      if (performance.now() >= until) return;
+    }
+    this.#drainOutput();
   }
 
   #wakeKernel(): void {
