@@ -107,7 +107,7 @@ export async function rssMiB(pid: number): Promise<number> {
 export async function stop(
   child: Deno.ChildProcess,
   signal: Deno.Signal = "SIGTERM",
-) {
+): Promise<void> {
   try {
     child.kill(signal);
   } catch {
