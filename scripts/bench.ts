@@ -4,28 +4,39 @@
  * `deno task bench`: runs every benchmark in its own process and prints each figure
  * beside the baseline measured in the same run.
  *
- * Usage: `deno task bench [name...]` (names: kernel)
+ * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
+ * idle. Each benchmark script prints one JSON line; `--json` prints them all as they
+ * are.
  *
  * @module
  */
 
+type Result = Record<string, unknown>;
+type Row = Record<string, number>;
+
 interface Bench {
   script: string;
-  v8Flags: string[];
-  report(result: Record<string, unknown>): void;
+  args?: string[];
+  v8Flags?: string[];
+  report(result: Result): void;
 }
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const us = (x: Row) =>
+  `p50 ${x.p50} µs, p99 ${x.p99} µs${
+    x.max === undefined ? "" : `, max ${x.max} µs`
+  }`;
 
 const BENCHES: Record<string, Bench> = {
   kernel: {
     script: "bench/kernel_routing.ts",
     v8Flags: ["--expose-gc", "--max-semi-space-size=256"],
     report(result) {
-      const routing = result.routing as Record<string, number>[];
-      console.log("Kernel routing (in-process, one source application):");
+      console.log("Kernel routing, in process, one source application:");
       console.log(
         "  dests  events/s     deliveries/s  ns/event  baseline ns/event  ratio",
       );
-      for (const r of routing) {
+      for (const r of result.routing as Row[]) {
         console.log(
           `  ${String(r.destinations).padStart(5)}  ${
             fmt(r.eventsPerSecond!).padStart(11)
@@ -36,7 +47,10 @@ const BENCHES: Record<string, Bench> = {
           }  ${r.ratioToBaseline}x`,
         );
       }
-      const heap = result.heap as Record<string, number>;
+      console.log(
+        "  (baseline: copying each event's cell once per destination, nothing else)",
+      );
+      const heap = result.heap as Row;
       console.log(
         `  heap while routing ${fmt(heap.events!)} events: ${
           fmt(heap.heapBeforeBytes!)
@@ -46,13 +60,96 @@ const BENCHES: Record<string, Bench> = {
       );
     },
   },
+  rtt: {
+    script: "bench/ipc_rtt.ts",
+    report(r) {
+      console.log("Round trip of MidiGetName from a client process:");
+      console.log(`  MidiShare:                ${us(r.midiGetNameUs as Row)}`);
+      console.log(`  Unix-socket ping-pong:    ${us(r.pingPongUs as Row)}`);
+      console.log(
+        `  ratio: p50 ${r.ratioP50}x, p99 ${r.ratioP99}x (target p50 at most 1.5x)`,
+      );
+    },
+  },
+  lateness: {
+    script: "bench/lateness.ts",
+    report(r) {
+      console.log(
+        `Lateness of MidiSendAt between client processes (${
+          fmt(r.events as number)
+        } events at 1 kHz):`,
+      );
+      console.log(
+        `  MidiShare:                ${
+          us(r.midiShareUs as Row)
+        } (target p99 at most 500 µs)`,
+      );
+      console.log(`  worker Atomics.wait 1 ms: ${us(r.atomicsWaitUs as Row)}`);
+    },
+  },
+  throughput: {
+    script: "bench/throughput.ts",
+    report(r) {
+      console.log("Events per second from one client process to another:");
+      console.log(
+        `  MidiShare:                ${
+          fmt(r.midiShareEventsPerSecond as number)
+        } (target 500,000)`,
+      );
+      console.log(
+        `  Unix socket, 24-byte frames read one by one: ${
+          fmt(r.rawSocketFramesPerSecond as number)
+        }`,
+      );
+      console.log(`  ratio: ${r.ratio}x`);
+    },
+  },
+  echo: {
+    script: "bench/echo_cpu.ts",
+    report(r) {
+      console.log(
+        `Echo workload (a MidiSendAt and a MidiTask per ms per client, ${r.seconds} s), % of one core:`,
+      );
+      for (const n of [1, 10]) {
+        const row = r[`clients${n}`] as { midiShare: Row; denoTimers: Row };
+        console.log(
+          `  ${
+            String(n).padStart(2)
+          } clients: server ${row.midiShare.serverCpuPercent}%, server and clients ${row.midiShare.totalCpuPercent}%` +
+            ` (target 25% for 10); ${n} plain Deno processes with a 1 ms timer: ${row.denoTimers.totalCpuPercent}%`,
+        );
+      }
+    },
+  },
+  idle: {
+    script: "bench/server_idle.ts",
+    report(r) {
+      const s = r.server as Record<string, Row>,
+        d = r.plainDeno as Record<string, Row>;
+      console.log("Server idle cost, % of one core and resident memory:");
+      console.log(
+        `  dormant:                  ${s.dormant!.cpuPercent}%, ${
+          s.dormant!.rssMiB
+        } MiB`,
+      );
+      console.log(
+        `  awake, one idle app:      ${s.awakeIdle!.cpuPercent}%, ${
+          s.awakeIdle!.rssMiB
+        } MiB (target 3%)`,
+      );
+      console.log(
+        `  plain Deno, sleeping:     ${d.sleeping!.cpuPercent}%, ${
+          d.sleeping!.rssMiB
+        } MiB`,
+      );
+      console.log(`  plain Deno, 1 ms timer:   ${d.timer1ms!.cpuPercent}%`);
+    },
+  },
 };
 
-function fmt(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-const names = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);
+const isJson = Deno.args.includes("--json");
+const asked = Deno.args.filter((a) => a !== "--json");
+const names = asked.length > 0 ? asked : Object.keys(BENCHES);
 let failed = false;
 for (const name of names) {
   const bench = BENCHES[name];
@@ -64,12 +161,14 @@ for (const name of names) {
     );
     Deno.exit(2);
   }
+  const flags = bench.v8Flags ? [`--v8-flags=${bench.v8Flags.join(",")}`] : [];
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
-      `--v8-flags=${bench.v8Flags.join(",")}`,
+      ...flags,
       new URL(bench.script, import.meta.url).pathname,
+      ...(bench.args ?? []),
     ],
     stderr: "inherit",
   }).output();
@@ -79,6 +178,8 @@ for (const name of names) {
     failed = true;
     continue;
   }
-  bench.report(JSON.parse(lines.at(-1)!));
+  const result = JSON.parse(lines.at(-1)!);
+  if (isJson) console.log(JSON.stringify({ name, ...result }));
+  else bench.report(result);
 }
 if (failed) Deno.exit(1);

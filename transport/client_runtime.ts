@@ -523,8 +523,13 @@ export class ClientRuntime implements StubRuntime {
     this.#clientId = r.u16();
     r.u32(); // server pid
     const serverNow = r.f64();
-    // Both clocks read the same system clock; measure what remains between them.
-    this.#clockOffset = serverNow - (this.#helloSentAt + now) / 2;
+    // Server and client read the same system clock: trust it, unless the server's
+    // reading falls outside this handshake, which only a clock that differs explains.
+    // (The round trip's midpoint is no better: its two halves are not symmetric.)
+    const isConsistent = serverNow >= this.#helloSentAt && serverNow <= now;
+    this.#clockOffset = isConsistent
+      ? 0
+      : serverNow - (this.#helloSentAt + now) / 2;
     this.#readState(r);
     this.#welcome?.resolve();
   }

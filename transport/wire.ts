@@ -208,7 +208,10 @@ function truncated(what: string): never {
   throw new SyntaxError(`Truncated frame: the ${what} runs past its end`);
 }
 
-/** A growable little-endian writer. Not real-time safe when it grows. */
+/**
+ * A growable little-endian writer. Not real-time safe when it grows. Every method
+ * reserves before it reads `bytes` or `view`: growing replaces them.
+ */
 export class WireWriter {
   /** The bytes written so far are `bytes[0..length)`. */
   bytes: Uint8Array;
@@ -243,7 +246,8 @@ export class WireWriter {
 
   /** Writes a byte. */
   u8(v: number): void {
-    this.bytes[this.reserve(1)] = v;
+    const at = this.reserve(1);
+    this.bytes[at] = v;
   }
 
   /** Writes a boolean as one byte. */
@@ -253,32 +257,38 @@ export class WireWriter {
 
   /** Writes a signed 16-bit number. */
   i16(v: number): void {
-    this.view.setInt16(this.reserve(2), v, true);
+    const at = this.reserve(2);
+    this.view.setInt16(at, v, true);
   }
 
   /** Writes an unsigned 16-bit number. */
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
   }
 
   /** Writes a signed 32-bit number. */
   i32(v: number): void {
-    this.view.setInt32(this.reserve(4), v, true);
+    const at = this.reserve(4);
+    this.view.setInt32(at, v, true);
   }
 
   /** Writes an unsigned 32-bit number. */
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v >>> 0, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, v >>> 0, true);
   }
 
   /** Writes a 64-bit float. */
   f64(v: number): void {
-    this.view.setFloat64(this.reserve(8), v, true);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, true);
   }
 
   /** Writes raw bytes. */
   raw(data: Uint8Array): void {
-    this.bytes.set(data, this.reserve(data.length));
+    const at = this.reserve(data.length);
+    this.bytes.set(data, at);
   }
 
   /** Writes a string: u16 byte length, UTF-8 (cut at 65 535 bytes). */

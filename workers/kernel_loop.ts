@@ -25,8 +25,10 @@ import {
   WireWriter,
 } from "../transport/wire.ts";
 import { ServerClock } from "./server_clock.ts";
+import { TickStats } from "./tick_stats.ts";
 import {
   CTL_AWAKE,
+  CTL_DEEP_SLEEP,
   CTL_IN_USE,
   CTL_KERNEL_WAKE,
   CTL_LATE_TICKS,
@@ -42,6 +44,12 @@ import { type OutputState, SocketSink } from "./socket_sink.ts";
 
 /** How long the kernel polls for a next request after answering one, in ms. */
 export const SPIN_AFTER_REPLY_MS = 0.2;
+
+/** Most the kernel wakes ahead of a tick to absorb wake-up delays, in ms. */
+const MAX_WAKE_MARGIN_MS = 0.25;
+
+/** Ticks with nothing scheduled before the kernel sleeps until a request. */
+export const IDLE_TICKS_BEFORE_SLEEP = 100;
 
 /** Something polled every tick inside the kernel worker (a hardware driver). */
 export interface TickHook {
@@ -119,6 +127,13 @@ export class KernelLoop {
   readonly kernel: ServerKernelWithLog;
   /** The clock. */
   readonly clock: ServerClock = new ServerClock();
+  /** Times the loop slept and woke up, and request records handled, since start. */
+  readonly counters: { wakeups: number; requests: number } = {
+    wakeups: 0,
+    requests: 0,
+  };
+  /** How late ticks start. */
+  readonly tickStats: TickStats = new TickStats();
   readonly #control: Int32Array;
   readonly #requests: Ring;
   readonly #output: Ring;
@@ -135,6 +150,11 @@ export class KernelLoop {
   readonly #hooks: TickHook[] = [];
   readonly #onInUse: (isInUse: boolean) => void;
   #isInUse = false;
+  #isCatchingUp = false;
+  // How much earlier than a tick the loop asks to be woken, learnt from wake delays.
+  #wakeMarginMs = 0;
+  // The last tick that had something scheduled or a request.
+  #busyAt = 0;
   // When the last reply was written (performance.now()), 0 once spun for.
   #answeredAt = 0;
   #reportedDrops = 0;
@@ -167,19 +187,58 @@ export class KernelLoop {
   run(): void {
     const ctl = this.#control;
     while (Atomics.load(ctl, CTL_STOP) === 0) {
-      const seen = Atomics.load(ctl, CTL_KERNEL_WAKE);
       this.step();
       if (this.#requests.peek() >= 0) continue;
       if (this.#answeredAt > 0 && this.#spinForRequest()) continue;
-      const wait = this.clock.msToNextTick();
-      if (wait > 0) {
-        Atomics.wait(
-          ctl,
-          CTL_KERNEL_WAKE,
-          seen,
-          wait === Infinity ? 1000 : wait,
-        );
+      // With nothing scheduled and nothing to poll, ticks would do nothing: sleep until
+      // a request, then catch them up in order. The listener wakes a deep sleeper for
+      // every request, one-way ones included.
+      if (this.kernel.pendingCount > 0 || this.#hooks.length > 0) {
+        this.#busyAt = this.clock.ticksDone;
       }
+      // Only after a while: between the events of a live stream, a timer wake-up is
+      // cheaper than being woken by each request.
+      const isIdle =
+        this.clock.ticksDone - this.#busyAt >= IDLE_TICKS_BEFORE_SLEEP ||
+        !this.kernel.isAwake;
+      if (isIdle) Atomics.store(ctl, CTL_DEEP_SLEEP, 1);
+      const seen = Atomics.load(ctl, CTL_KERNEL_WAKE);
+      if (this.#requests.peek() < 0 && Atomics.load(ctl, CTL_STOP) === 0) {
+        if (isIdle) {
+          Atomics.wait(ctl, CTL_KERNEL_WAKE, seen);
+          this.counters.wakeups++;
+        } else {
+          this.#waitForTick(seen);
+        }
+      }
+      if (isIdle) {
+        Atomics.store(ctl, CTL_DEEP_SLEEP, 0);
+        this.#isCatchingUp = true;
+      }
+    }
+  }
+
+  /**
+   * Sleeps until the next tick or a request. The system wakes a sleeping thread some
+   * tens of microseconds late; the loop learns that delay (a moving average), asks to
+   * be woken that much earlier, and polls the last microseconds to the boundary.
+   */
+  #waitForTick(seen: number): void {
+    const ctl = this.#control;
+    const toTick = this.clock.msToNextTick();
+    if (toTick <= 0) return;
+    const sleepMs = toTick - this.#wakeMarginMs;
+    if (sleepMs > 0) {
+      const target = performance.now() + sleepMs;
+      if (Atomics.wait(ctl, CTL_KERNEL_WAKE, seen, sleepMs) === "timed-out") {
+        const late = Math.min(MAX_WAKE_MARGIN_MS, performance.now() - target);
+        this.#wakeMarginMs = Math.max(0, this.#wakeMarginMs * 0.9 + late * 0.1);
+      }
+      this.counters.wakeups++;
+    }
+    const due = performance.now() + this.clock.msToNextTick();
+    while (performance.now() < due && this.#requests.peek() < 0) {
+      // the last microseconds before the tick
     }
   }
 
@@ -203,8 +262,7 @@ export class KernelLoop {
 
   /** One pass: requests, due ticks, then wakes the listener if needed. */
   step(): void {
-    // Ticks first: a request answered or stamped now must see the current time.
-    this.#runDueTicks();
+    // Requests first: what was sent before a tick's due time belongs to that tick.
     this.#drainRequests();
     this.#runDueTicks();
     if (this.#outputState.hasOutput) {
@@ -226,8 +284,18 @@ export class KernelLoop {
     const kernel = this.kernel;
     this.clock.sync(kernel.isAwake);
     let due = this.clock.dueTicks();
-    if (due > 1) Atomics.add(this.#control, CTL_LATE_TICKS, due - 1);
+    if (due > 1 && !this.#isCatchingUp) {
+      Atomics.add(this.#control, CTL_LATE_TICKS, due - 1);
+    }
+    const isCatchingUp = this.#isCatchingUp;
+    this.#isCatchingUp = false;
     while (due-- > 0 && kernel.isAwake) {
+      // Empty ticks caught up after an idle sleep are late by design: not measured.
+      if (!isCatchingUp) {
+        this.tickStats.record(
+          epochNow() - this.clock.origin - this.clock.ticksDone - 1,
+        );
+      }
       kernel.tick();
       this.clock.ticksDone++;
       for (const hook of this.#hooks) hook.afterTick(kernel.now);
@@ -239,6 +307,8 @@ export class KernelLoop {
     for (let at = ring.peek(); at >= 0; at = ring.peek()) {
       r.reset(ring.bytes, ring.view, at, at + ring.peekLength(at));
       const client = r.u16(), kind = r.u16();
+      this.counters.requests++;
+      this.#busyAt = this.clock.ticksDone;
       if (kind === REQ_CALL) this.#call(client, r);
       else if (kind === REQ_CONNECT) this.#connect(client, r);
       else if (kind === REQ_DISCONNECT) this.#disconnect(client);

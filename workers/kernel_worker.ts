@@ -33,6 +33,9 @@ self.onmessage = (e) => {
       socket: message.socketPath,
       uptimeMs: Date.now() - startedAt,
       droppedFrames: loop.droppedFrames,
+      tickLateness: loop.tickStats.summary(),
+      kernelWakeups: loop.counters.wakeups,
+      requestsHandled: loop.counters.requests,
     }),
   });
   self.postMessage({ kind: "kernel-ready" });

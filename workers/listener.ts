@@ -35,6 +35,7 @@ import {
   WireWriter,
 } from "../transport/wire.ts";
 import {
+  CTL_DEEP_SLEEP,
   CTL_KERNEL_WAKE,
   CTL_LISTENER_WAKE,
   MAX_CONNECTIONS,
@@ -119,6 +120,7 @@ export class Listener {
   readonly #event: ReadEventResult = { cell: NIL, end: 0 };
   #server: Deno.Listener | null = null;
   #hasRequest = false;
+  #needsKernel = false;
   #isStopping = false;
 
   /** A listener over the server's shared memory, for `socketPath`. */
@@ -204,6 +206,7 @@ export class Listener {
         let pos = 0;
         let wrote = false;
         this.#hasRequest = false;
+        this.#needsKernel = false;
         const outputSeen = Atomics.load(this.#control, CTL_LISTENER_WAKE);
         while (length - pos >= 4) {
           const size = view.getUint32(pos, true);
@@ -221,7 +224,13 @@ export class Listener {
           if (c.isClosed) return;
           pos += 4 + size;
         }
-        if (wrote) this.#wakeKernel();
+        // A one-way call takes effect at the next tick, when the kernel wakes anyway;
+        // only a waiting client, or a kernel asleep until requests, needs a wake-up.
+        if (
+          wrote &&
+          (this.#needsKernel ||
+            Atomics.load(this.#control, CTL_DEEP_SLEEP) === 1)
+        ) this.#wakeKernel();
         if (this.#hasRequest) this.#spinForOutput(outputSeen);
         buf.copyWithin(0, pos, length);
         length -= pos;
@@ -258,7 +267,7 @@ export class Listener {
       throw new ProtocolError(`unexpected frame kind 0x${kind.toString(16)}`);
     }
     const callId = r.u16(), seq = r.u32();
-    if (seq !== 0) this.#hasRequest = true;
+    if (seq !== 0) this.#hasRequest = this.#needsKernel = true;
     if ((seq !== 0) !== isRequestCall(callId)) {
       throw new ProtocolError(
         `call ${callId} ${seq === 0 ? "needs" : "takes no"} reply sequence`,
@@ -309,6 +318,7 @@ export class Listener {
     w.u32(pid);
     w.str(name);
     c.isGreeted = true;
+    this.#needsKernel = true;
     return true;
   }
 

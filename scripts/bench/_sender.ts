@@ -1,0 +1,42 @@
+// Child of the lateness and throughput benchmarks: a client process that sends to the
+// application named "receiver".
+//   lateness <socket> <count>: one event per ms, each scheduled 100 ms ahead in
+//     batches of 20;
+//   burst <socket> <count>: MidiSendIm as fast as possible, batches of 2000.
+// deno-lint-ignore-file no-console
+import { createClient, typeKeyOn } from "../../client/mod.ts";
+
+const [mode, socketPath, countText] = Deno.args;
+const count = Number(countText);
+const ms = createClient({ socketPath: socketPath!, autoStart: false });
+const ref = await ms.MidiOpen("sender");
+const dest = await ms.MidiGetNamedAppl("receiver");
+ms.MidiConnect(ref, dest, true);
+await ms.MidiIsConnected(ref, dest);
+console.log("ready");
+const pause = (t: number) => new Promise((r) => setTimeout(r, t));
+if (mode === "lateness") {
+  const start = ms.MidiGetTime() + 100;
+  for (let i = 0; i < count; i += 20) {
+    while (ms.MidiGetTime() < start + i - 100) await pause(2);
+    for (let k = i; k < Math.min(count, i + 20); k++) {
+      const e = ms.MidiNewEv(typeKeyOn)!;
+      ms.MidiSetField(e, 0, k & 0x7f);
+      ms.MidiSendAt(ref, e, start + k);
+    }
+  }
+} else {
+  for (let i = 0; i < count; i += 2000) {
+    for (let k = i; k < Math.min(count, i + 2000); k++) {
+      const e = ms.MidiNewEv(typeKeyOn)!;
+      ms.MidiSetField(e, 0, k & 0x7f);
+      ms.MidiSendIm(ref, e);
+    }
+    await pause(0);
+  }
+}
+await ms.MidiGetName(ref); // everything sent has reached the server
+console.log("sent");
+await pause(1500);
+ms.MidiClose(ref);
+await ms.close();
