@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as K from "../client/mod.ts";
+import * as K from "@midishare/client";
 
 const TYPE_NAMES: Record<number, string> = {};
 for (const [name, value] of Object.entries(K)) {

@@ -13,7 +13,7 @@ import {
   isMidiShareError,
   MIDIerrIndex,
   type RemoteMidiShare,
-} from "../client/mod.ts";
+} from "@midishare/client";
 import { run as status } from "./status.ts";
 
 const HELP = `Usage: midishare connect [options] [SOURCE DEST]

@@ -14,7 +14,7 @@ import {
   typeKeyOff,
   typeKeyOn,
   typeNote,
-} from "../client/mod.ts";
+} from "@midishare/client";
 
 /** Runs the demonstration; returns the exit code. */
 export async function run(args: string[]): Promise<number> {

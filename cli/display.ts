@@ -8,7 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { createClient, MIDIerrIndex } from "../client/mod.ts";
+import { createClient, MIDIerrIndex } from "@midishare/client";
 import { eventLine } from "./_format.ts";
 
 const HELP = `Usage: midishare display [options] [SOURCE...]

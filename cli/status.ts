@@ -8,7 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { createClient, isMidiShareError } from "../client/mod.ts";
+import { createClient, isMidiShareError } from "@midishare/client";
 
 const HELP = `Usage: midishare status [--socket PATH] [--json]
 

@@ -10,8 +10,8 @@ import {
   createLocalKernel,
   type LocalKernelOptions,
   type LocalMidiShare,
-} from "../kernel/mod.ts";
-import { reportCallbackError } from "../transport/logger.ts";
+} from "@midishare/kernel";
+import { reportCallbackError } from "@midishare/transport/logger";
 
 /** Options of {@link createKernel}. */
 export interface KernelOptions extends LocalKernelOptions {

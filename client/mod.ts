@@ -34,13 +34,13 @@ export {
 export type {
   ClientRuntimeOptions,
   ClientState,
-} from "../transport/client_runtime.ts";
-export * from "../kernel/constants.ts";
+} from "@midishare/transport/client_runtime";
+export * from "@midishare/kernel/constants";
 export {
   isMidiShareError,
   MidiShareError,
   type MidiShareErrorCode,
-} from "../kernel/errors.ts";
+} from "@midishare/kernel/errors";
 export type {
   ApplAlarm,
   DriverInfos,
@@ -57,6 +57,6 @@ export type {
   TSlotInfos,
   TSmpteLocation,
   TSyncInfo,
-} from "../kernel/mod.ts";
+} from "@midishare/kernel";
 
 export * from "./gen/api_gen.ts";

@@ -23,18 +23,23 @@ import {
   type TDriverOperation,
   type TSlotInfos,
   type TSyncInfo,
-} from "../kernel/mod.ts";
-import { checkString, toBool, toLong, toShort } from "../kernel/numbers.ts";
-import type { CellPool } from "../kernel/cell_pool.ts";
+} from "@midishare/kernel";
+import {
+  checkString,
+  toBool,
+  toLong,
+  toShort,
+} from "@midishare/kernel/numbers";
+import type { CellPool } from "@midishare/kernel/cell_pool";
 import {
   ClientRuntime,
   type ClientRuntimeOptions,
   type ClientState,
   type NotificationHandler,
-} from "../transport/client_runtime.ts";
-import * as stubs from "../transport/gen/client_stubs_gen.ts";
-import { reportCallbackError } from "../transport/logger.ts";
-import type { ReadEventResult, WireReader } from "../transport/wire.ts";
+} from "@midishare/transport/client_runtime";
+import * as stubs from "@midishare/transport/gen/client_stubs_gen";
+import { reportCallbackError } from "@midishare/transport/logger";
+import type { ReadEventResult, WireReader } from "@midishare/transport/wire";
 
 /** Options of a {@link RemoteMidiShare}. */
 export interface RemoteOptions

@@ -64,6 +64,17 @@ for await (const path of sourceFiles(ROOT)) {
   const folder = path.slice(0, path.lastIndexOf("/") + 1);
   for (const match of text.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2]!;
+    const bare = /^@midishare\/(kernel|transport|client)\b/.exec(spec);
+    if (bare !== null) {
+      const to = bare[1]!;
+      if (to !== from && !isTest(path) && !ALLOWED[from]!.includes(to)) {
+        problems.push(`${path}: ${from} may not import ${to} ("${spec}")`);
+      }
+      if (to === from) {
+        problems.push(`${path}: imports its own package by name ("${spec}")`);
+      }
+      continue;
+    }
     if (!spec.startsWith(".")) continue;
     const target = new URL(spec, new URL(path, ROOT)).pathname.slice(
       ROOT.pathname.length,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { generateFiles } from "./gen_stubs.ts";
-import { CALLS } from "../transport/interface.ts";
+import { CALLS } from "@midishare/transport/interface";
 
 Deno.test("generateFiles() matches the checked-in stubs of transport/gen", async () => {
   const root = new URL("../", import.meta.url);

@@ -8,8 +8,8 @@
 // A test helper process prints its answers on standard output by design.
 // deno-lint-ignore-file no-console
 
-import { createClient, type MidiEv } from "../client/mod.ts";
-import { epochNow } from "../transport/clock.ts";
+import { createClient, type MidiEv } from "@midishare/client";
+import { epochNow } from "@midishare/transport/clock";
 
 const [socketPath, name] = Deno.args;
 const ms = createClient({

@@ -12,9 +12,9 @@ import {
   PROTOCOL_VERSION,
   WireReader,
   WireWriter,
-} from "../transport/wire.ts";
+} from "@midishare/transport/wire";
 import { Random, testSeed } from "../kernel/_test_util.ts";
-import { createClient } from "../client/mod.ts";
+import { createClient } from "@midishare/client";
 
 const typeKeyOn = 1, typeSysEx = 17;
 const MIDICloseAppl = 2;

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { MidiShareError } from "../kernel/errors.ts";
+import { MidiShareError } from "@midishare/kernel/errors";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
@@ -95,15 +95,22 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** The command that runs `main.ts serve` with this Deno, or this compiled binary. */
+/**
+ * The command that starts a server: `MIDISHARE_SERVER_COMMAND` (a JSON array) if set;
+ * this binary's `serve` when it is the compiled MidiShare; `main.ts serve` beside this
+ * checkout; otherwise the `midishare` binary on the PATH (a client loaded from JSR).
+ */
 export function defaultServerCommand(): string[] {
   const env = Deno.env.get("MIDISHARE_SERVER_COMMAND");
   if (env !== undefined && env !== "") return JSON.parse(env) as string[];
   const exe = Deno.execPath();
   const base = exe.slice(exe.lastIndexOf("/") + 1);
+  if (base !== "deno") return [exe, "serve"];
   const main = new URL("../main.ts", import.meta.url);
-  if (base !== "deno" || main.protocol !== "file:") return [exe, "serve"];
-  return [exe, "run", "-A", main.pathname, "serve"];
+  if (main.protocol === "file:") {
+    return [exe, "run", "-A", main.pathname, "serve"];
+  }
+  return ["midishare", "serve"];
 }
 
 /** The socket side of a client; see the module documentation. */

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { CELL_WORDS, type CellPool, NIL } from "../kernel/cell_pool.ts";
+import { CELL_WORDS, type CellPool, NIL } from "@midishare/kernel/cell_pool";
 import {
   B_EXT_DATA,
   CLASS_P,
@@ -25,14 +25,14 @@ import {
   W_COUNT,
   W_INFO,
   W_LAST,
-} from "../kernel/event_layout.ts";
+} from "@midishare/kernel/event_layout";
 
 /** First four bytes of a `HELLO` and a `WELCOME`: "MSHR". */
 export const PROTOCOL_MAGIC = 0x5248534d;
 /** Version of this protocol; a peer with another one is refused. */
 export const PROTOCOL_VERSION = 1;
 /** Largest frame payload accepted: room for a SysEx of 4 MiB. */
-export const MAX_FRAME_BYTES = 4 * 1024 * 1024 + 256;
+export const MAX_FRAME_BYTES: number = 4 * 1024 * 1024 + 256;
 
 /** Frame kinds, client to server. */
 export const F_HELLO = 0x01;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createCellPool, NIL } from "../kernel/mod.ts";
+import { createCellPool, NIL } from "@midishare/kernel";
 import {
   addBytes,
   getField,
   newEvent,
   setField,
-} from "../kernel/event_store.ts";
+} from "@midishare/kernel/event_store";
 import { type ReadEventResult, WireReader, WireWriter } from "./wire.ts";
 
 Deno.test("WireWriter keeps every value when it grows in the middle of a write", () => {

@@ -12,7 +12,7 @@ import type {
   SlotRefNum,
   TSlotInfos,
   TSyncInfo,
-} from "../kernel/mod.ts";
+} from "@midishare/kernel";
 import type { WireReader, WireWriter } from "./wire.ts";
 
 /** Bytes of a filter on the wire. */

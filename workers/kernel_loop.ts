@@ -10,12 +10,12 @@
  * @module
  */
 
-import { attachCellPool, type ServerKernelOptions } from "../kernel/mod.ts";
-import { ServerKernel } from "../kernel/server_kernel.ts";
-import { epochNow } from "../transport/clock.ts";
-import { dispatchCall } from "../transport/gen/kernel_dispatch_gen.ts";
-import { logInfo, logWarn } from "../transport/logger.ts";
-import { Ring } from "../transport/ring.ts";
+import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
+import { ServerKernel } from "@midishare/kernel/server_kernel";
+import { epochNow } from "@midishare/transport/clock";
+import { dispatchCall } from "@midishare/transport/gen/kernel_dispatch_gen";
+import { logInfo, logWarn } from "@midishare/transport/logger";
+import { Ring } from "@midishare/transport/ring";
 import {
   F_REPLY,
   F_WELCOME,
@@ -23,7 +23,7 @@ import {
   PROTOCOL_VERSION,
   WireReader,
   WireWriter,
-} from "../transport/wire.ts";
+} from "@midishare/transport/wire";
 import { ServerClock } from "./server_clock.ts";
 import { TickStats } from "./tick_stats.ts";
 import {

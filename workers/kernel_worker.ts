@@ -5,7 +5,7 @@
  * @module
  */
 
-import { configureLog, logInfo } from "../transport/logger.ts";
+import { configureLog, logInfo } from "@midishare/transport/logger";
 import { KernelLoop } from "./kernel_loop.ts";
 import { raiseThreadPriority } from "./realtime_thread.ts";
 import type { KernelWorkerMessage, MainMessage } from "./messages.ts";

@@ -14,14 +14,14 @@
  * @module
  */
 
-import { attachCellPool, type CellPool, NIL } from "../kernel/mod.ts";
-import { freeEvent } from "../kernel/event_store.ts";
+import { attachCellPool, type CellPool, NIL } from "@midishare/kernel";
+import { freeEvent } from "@midishare/kernel/event_store";
 import {
   decodeCallArgs,
   isRequestCall,
-} from "../transport/gen/listener_decode_gen.ts";
-import { logDebug, logInfo, logWarn } from "../transport/logger.ts";
-import { Ring } from "../transport/ring.ts";
+} from "@midishare/transport/gen/listener_decode_gen";
+import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
+import { Ring } from "@midishare/transport/ring";
 import {
   F_BYE,
   F_CALL,
@@ -33,7 +33,7 @@ import {
   type ReadEventResult,
   WireReader,
   WireWriter,
-} from "../transport/wire.ts";
+} from "@midishare/transport/wire";
 import {
   CTL_DEEP_SLEEP,
   CTL_KERNEL_WAKE,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { configureLog } from "../transport/logger.ts";
+import { configureLog } from "@midishare/transport/logger";
 import { Listener } from "./listener.ts";
 import type { ListenerWorkerMessage, MainMessage } from "./messages.ts";
 

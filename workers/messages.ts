@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { LogLevel } from "../transport/logger.ts";
+import type { LogLevel } from "@midishare/transport/logger";
 import type { SharedMemory } from "./shared_layout.ts";
 
 /** Main thread → kernel worker. */

@@ -13,12 +13,12 @@ import {
   logInfo,
   type LogLevel,
   logWarn,
-} from "../transport/logger.ts";
+} from "@midishare/transport/logger";
 import {
   defaultSocketPath,
   ensurePrivateDir,
   socketDir,
-} from "../transport/socket_path.ts";
+} from "@midishare/transport/socket_path";
 import type { MainMessage } from "./messages.ts";
 import {
   createSharedMemory,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { epochNow } from "../transport/clock.ts";
+import { epochNow } from "@midishare/transport/clock";
 
 /** The clock; see the module documentation. */
 export class ServerClock {

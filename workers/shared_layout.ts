@@ -26,8 +26,8 @@
  * @module
  */
 
-import { createCellPool } from "../kernel/mod.ts";
-import { createRingBuffer } from "../transport/ring.ts";
+import { createCellPool } from "@midishare/kernel";
+import { createRingBuffer } from "@midishare/transport/ring";
 
 /** Control word: kernel wake counter. */
 export const CTL_KERNEL_WAKE = 0;

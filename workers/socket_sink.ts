@@ -9,8 +9,8 @@
  * @module
  */
 
-import type { CellPool, ClientSink } from "../kernel/mod.ts";
-import type { Ring } from "../transport/ring.ts";
+import type { CellPool, ClientSink } from "@midishare/kernel";
+import type { Ring } from "@midishare/transport/ring";
 import {
   eventWireSize,
   F_APPL_ALARM,
@@ -23,7 +23,7 @@ import {
   F_STATE,
   F_WAKEUP,
   writeEvent,
-} from "../transport/wire.ts";
+} from "@midishare/transport/wire";
 import { OUT_FRAMES } from "./shared_layout.ts";
 import type { ServerClock } from "./server_clock.ts";
 

@@ -1,7 +1,7 @@
 // Child of the echo benchmark: the msEcho workload of the design document, one
 // MidiSendAt and one MidiTask per millisecond, for <seconds>.
 // deno-lint-ignore-file no-console
-import { createClient, typeKeyOn } from "../../client/mod.ts";
+import { createClient, typeKeyOn } from "@midishare/client";
 
 const [socketPath, secondsText] = Deno.args;
 const ms = createClient({ socketPath: socketPath!, autoStart: false });

@@ -4,7 +4,7 @@
 //     batches of 20;
 //   burst <socket> <count>: MidiSendIm as fast as possible, batches of 2000.
 // deno-lint-ignore-file no-console
-import { createClient, typeKeyOn } from "../../client/mod.ts";
+import { createClient, typeKeyOn } from "@midishare/client";
 
 const [mode, socketPath, countText] = Deno.args;
 const count = Number(countText);

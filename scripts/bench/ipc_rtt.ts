@@ -2,7 +2,7 @@
 // against a plain Deno Unix-socket ping-pong between two processes, same run.
 // Prints one JSON line.
 // deno-lint-ignore-file no-console
-import { createClient } from "../../client/mod.ts";
+import { createClient } from "@midishare/client";
 import {
   firstLine,
   percentiles,

@@ -19,9 +19,9 @@ import {
   createLocalKernel,
   type LocalMidiShare,
   typeKeyOn,
-} from "../../kernel/mod.ts";
-import { newEvent, setField } from "../../kernel/event_store.ts";
-import { B_REFNUM, W_DATE } from "../../kernel/event_layout.ts";
+} from "@midishare/kernel";
+import { newEvent, setField } from "@midishare/kernel/event_store";
+import { B_REFNUM, W_DATE } from "@midishare/kernel/event_layout";
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const EVENTS_PER_TICK = 100;

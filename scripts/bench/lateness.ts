@@ -2,7 +2,7 @@
 // receiver's clock at arrival minus the event's date, over N events at 1 kHz; against
 // a worker sleeping to each millisecond with Atomics.wait, in the same run. Prints one JSON line.
 // deno-lint-ignore-file no-console
-import { createClient } from "../../client/mod.ts";
+import { createClient } from "@midishare/client";
 import {
   firstLine,
   percentiles,

@@ -2,7 +2,7 @@
 // while awake with one idle application, against a plain Deno process that sleeps and
 // one woken by a 1 ms timer. Prints one JSON line.
 // deno-lint-ignore-file no-console
-import { createClient } from "../../client/mod.ts";
+import { createClient } from "@midishare/client";
 import {
   cpuSeconds,
   firstLine,

@@ -2,7 +2,7 @@
 // the same number of frames of the same size written through a plain Unix socket
 // between two processes and read one by one. Prints one JSON line.
 // deno-lint-ignore-file no-console
-import { createClient } from "../../client/mod.ts";
+import { createClient } from "@midishare/client";
 import {
   firstLine,
   round,

@@ -12,7 +12,7 @@ import type {
   SlotRefNum,
   TSlotInfos,
   TSyncInfo,
-} from "../../kernel/mod.ts";
+} from "@midishare/kernel";
 import type { StubRuntime } from "../stub_runtime.ts";
 import type { WireReader } from "../wire.ts";
 import {

@@ -11,7 +11,7 @@ import type {
   SlotRefNum,
   TSlotInfos,
   TSyncInfo,
-} from "../../kernel/mod.ts";
+} from "@midishare/kernel";
 import type { WireReader, WireWriter } from "../wire.ts";
 import {
   readFilter,
