@@ -2,6 +2,16 @@
 // length and canaries, and reports what it saw. Private to transport/.
 import { Ring } from "./ring.ts";
 
+interface Start {
+  buffer: SharedArrayBuffer;
+  count: number;
+  flag: SharedArrayBuffer;
+}
+declare const self: {
+  onmessage: ((e: MessageEvent<Start>) => void) | null;
+  postMessage(message: unknown): void;
+};
+
 self.onmessage = (
   e: MessageEvent<
     { buffer: SharedArrayBuffer; count: number; flag: SharedArrayBuffer }
@@ -41,5 +51,5 @@ self.onmessage = (
     ring.release();
     expected++;
   }
-  postMessage({ received: expected, problems, firstProblem });
+  self.postMessage({ received: expected, problems, firstProblem });
 };
