@@ -13,7 +13,7 @@ import {
   WireReader,
   WireWriter,
 } from "@midishare/transport/wire";
-import { Random, testSeed } from "../kernel/_test_util.ts";
+import { Random, testSeed } from "../testing/random.ts";
 import { createClient } from "@midishare/client";
 
 const typeKeyOn = 1, typeSysEx = 17;

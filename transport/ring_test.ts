@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRingBuffer, Ring } from "./ring.ts";
-import { Random, testSeed } from "../kernel/_test_util.ts";
+import { Random, testSeed } from "../testing/random.ts";
 
 Deno.test("Ring hands records in order and refuses what does not fit", () => {
   const ring = new Ring(createRingBuffer(64));
