@@ -25,6 +25,7 @@ const HELP = `Usage: midishare connect [options] [SOURCE DEST]
                                       map MidiShare port PORT to a driver's slot
   midishare connect -d --slot PORT DRIVER SLOT
                                       remove that mapping
+  midishare connect --rescan          look at the hardware ports now
 
 SOURCE, DEST and DRIVER are refnums or exact names; SLOT is a slot number or
 name. Applications connect to applications, drivers to drivers (0 and 127 are
@@ -46,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
       options: {
         disconnect: { type: "boolean", short: "d" },
         slot: { type: "boolean" },
+        rescan: { type: "boolean" },
         socket: { type: "string" },
         list: { type: "boolean", short: "l" },
         help: { type: "boolean", short: "h" },
@@ -63,6 +65,7 @@ export async function run(args: string[]): Promise<number> {
   const socketArgs = values.socket === undefined
     ? []
     : ["--socket", values.socket];
+  if (values.rescan) return await rescan(values.socket);
   if (positionals.length === 0) return await status(socketArgs);
   const expected = values.slot ? 3 : 2;
   if (positionals.length !== expected) {
@@ -100,6 +103,29 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    await ms.close();
+  }
+}
+
+async function rescan(socketPath: string | undefined): Promise<number> {
+  const ms = createClient({
+    autoStart: false,
+    name: "connect",
+    ...(socketPath === undefined ? {} : { socketPath }),
+  });
+  try {
+    const slots = await ms.rescanPorts();
+    console.log(
+      slots < 0
+        ? "no hardware driver (RtMidi is off)"
+        : `${slots} hardware slots`,
+    );
+    return slots < 0 ? 1 : 0;
+  } catch (error) {
+    if (!isMidiShareError(error)) throw error;
+    console.error(error.message);
+    return 1;
   } finally {
     await ms.close();
   }

@@ -19,6 +19,11 @@ Options:
   --persist       keep running when no application is open (for a service)
   --linger MS     quit MS milliseconds after the last application closed (3000)
   --log-file PATH append the log to PATH instead of standard error
+  --midi-api API  hardware ports: auto (ALSA where the sequencer exists, else
+                  JACK), alsa, jack, or off (default auto)
+  --virtual-ports N
+                  create N virtual input and output ports other programs can
+                  connect to ("MidiShare in 1", "MidiShare out 1", ...)
   --quiet         print warnings only
   --verbose       print more (connections, idle state)
   -h, --help      show this help`;
@@ -34,6 +39,8 @@ export async function run(args: string[]): Promise<number> {
         persist: { type: "boolean" },
         linger: { type: "string" },
         "log-file": { type: "string" },
+        "midi-api": { type: "string", default: "auto" },
+        "virtual-ports": { type: "string", default: "0" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -47,6 +54,22 @@ export async function run(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const midiApi = values["midi-api"]!;
+  if (!["auto", "alsa", "jack", "off"].includes(midiApi)) {
+    console.error(
+      `Invalid --midi-api "${midiApi}": expected auto, alsa, jack or off`,
+    );
+    return 2;
+  }
+  const virtualPorts = Number(values["virtual-ports"]);
+  if (
+    !Number.isInteger(virtualPorts) || virtualPorts < 0 || virtualPorts > 16
+  ) {
+    console.error(
+      `Invalid --virtual-ports "${values["virtual-ports"]}": expected 0..16`,
+    );
+    return 2;
+  }
   const linger = values.linger === undefined ? 3000 : Number(values.linger);
   if (!Number.isFinite(linger) || linger < 0) {
     console.error(`Invalid --linger "${values.linger}": expected milliseconds`);
@@ -58,6 +81,8 @@ export async function run(args: string[]): Promise<number> {
       ? {}
       : { logFile: values["log-file"] }),
     isPersistent: values.persist === true,
+    midiApi: midiApi as "auto" | "alsa" | "jack" | "off",
+    virtualPorts,
     lingerMs: linger,
     logLevel: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
   });

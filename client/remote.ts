@@ -366,6 +366,14 @@ export class RemoteMidiShare extends ApplCalls {
     return stubs.ServerTime(this.#rt);
   }
 
+  /**
+   * Asks the server to look at its hardware ports now (they are also rescanned every
+   * second); resolves with the number of hardware slots, −1 without a driver.
+   */
+  rescanPorts(): Promise<number> {
+    return stubs.RescanPorts(this.#rt);
+  }
+
   /** A snapshot of the server: applications, drivers, slots, connections, pool. */
   async serverStatus(): Promise<ServerStatus> {
     return JSON.parse(await stubs.ServerStatus(this.#rt)) as ServerStatus;

@@ -184,6 +184,26 @@ export class ApplCalls extends EventCalls {
     return closed;
   }
 
+  /**
+   * Takes every waiting event of `refNum` as a pool cell, oldest first, then frees
+   * it; no handle is created (drivers inside the server).
+   */
+  protected drainFifo(
+    refNum: number,
+    visit: (pool: CellPool, cell: number) => void,
+  ): void {
+    const rec = this.record(refNum);
+    if (rec === undefined) return;
+    for (
+      let cell = this.#shift(rec.fifo);
+      cell !== NIL;
+      cell = this.#shift(rec.fifo)
+    ) {
+      visit(this.memory.pool, cell);
+      this.memory.release(cell);
+    }
+  }
+
   /** Whether this client has an application or driver open. */
   protected hasRecords(): boolean {
     return this.#records.some((r) => r !== undefined);

@@ -27,9 +27,10 @@
 
 import { ApplCalls, type ServerLink } from "./appl_calls.ts";
 import type { TDriverOperation } from "./appl_record.ts";
-import { type CellPool, NIL } from "./cell_pool.ts";
+import { CELL_WORDS, type CellPool, NIL } from "./cell_pool.ts";
 import { ClientMemory, type ClientMemoryOptions } from "./client_memory.ts";
-import { copyEvent } from "./event_store.ts";
+import { copyEvent, freeEvent } from "./event_store.ts";
+import { B_REFNUM } from "./event_layout.ts";
 import { LocalSink } from "./local_sink.ts";
 import { checkString, describe, toBool, toLong, toShort } from "./numbers.ts";
 import {
@@ -83,16 +84,49 @@ export function createLocalKernel(
   return new LocalMidiShare(new LocalHub(server), options);
 }
 
-/** The clients of one in-process kernel and the replay of their notifications. */
-class LocalHub {
+/** Options of {@link LocalHub}. */
+export interface LocalHubOptions {
+  /**
+   * Client ids start here instead of at the lowest free one (the server's kernel
+   * worker keeps ids below for its socket clients).
+   */
+  firstClientId?: number;
+}
+
+/**
+ * The in-process clients of one kernel and the replay of their notifications: their
+ * callbacks run in {@link drain}, after the kernel step that caused them.
+ */
+export class LocalHub {
+  /** The kernel. */
   readonly server: ServerKernel;
+  /** The callback channels of the clients. */
   readonly sinks: LocalSink[] = [];
+  readonly #firstClientId: number | undefined;
   #isDraining = false;
 
-  constructor(server: ServerKernel) {
+  /** A hub over `server`. */
+  constructor(server: ServerKernel, options: LocalHubOptions = {}) {
     this.server = server;
+    this.#firstClientId = options.firstClientId;
   }
 
+  /** A new client of this kernel. */
+  connectClient(options: LocalClientOptions = {}): LocalMidiShare {
+    return new LocalMidiShare(this, options);
+  }
+
+  /** Attaches a sink; returns its client id, or −1 when none is free. */
+  attach(sink: LocalSink): number {
+    this.sinks.push(sink);
+    if (this.#firstClientId === undefined) return this.server.addClient(sink);
+    for (let id = this.#firstClientId; id < 1024; id++) {
+      if (this.server.attachClient(id, sink)) return id;
+    }
+    return -1;
+  }
+
+  /** Replays every queued notification, unless already inside a replay. */
   /** Replays every queued notification, unless already inside a replay. */
   drain(): void {
     if (this.#isDraining) return;
@@ -108,6 +142,7 @@ class LocalHub {
     }
   }
 
+  /** Runs `ms` ticks, each followed by its callbacks. */
   advance(ms: number): void {
     for (let i = 0; i < ms; i++) {
       this.server.tick();
@@ -191,8 +226,7 @@ export class LocalMidiShare extends ApplCalls {
     this.#hub = hub;
     this.#link = link;
     this.#sink = new LocalSink(this.inbox, () => memory.epoch);
-    link.clientId = hub.server.addClient(this.#sink);
-    hub.sinks.push(this.#sink);
+    link.clientId = hub.attach(this.#sink);
   }
 
   /** The server kernel shared by the clients (diagnostics and tests). */
@@ -207,7 +241,36 @@ export class LocalMidiShare extends ApplCalls {
 
   /** Another client of the same kernel, with its own pool. */
   connectClient(options: LocalClientOptions = {}): LocalMidiShare {
-    return new LocalMidiShare(this.#hub, options);
+    return this.#hub.connectClient(options);
+  }
+
+  // ---- Fast paths for drivers inside the server (not MidiShare calls)
+
+  /** The client's pool, where a driver's decoder builds events. */
+  get eventPool(): CellPool {
+    return this.memory.pool;
+  }
+
+  /**
+   * Sends an event built in {@link eventPool} (no handle), stamped with `refNum`, at
+   * its own date, then frees its cells. Real-time safe.
+   */
+  sendCell(refNum: number, cell: number): void {
+    const pool = this.memory.pool;
+    pool.bytes[cell * CELL_WORDS * 4 + B_REFNUM] = refNum;
+    this.#link.sendEvent(pool, cell, false);
+    freeEvent(pool, cell);
+  }
+
+  /**
+   * Takes every event waiting for `refNum`, oldest first, calling `visit` with its
+   * cell, then frees it; no handle is created. Real-time safe when `visit` is.
+   */
+  takeEvents(
+    refNum: number,
+    visit: (pool: CellPool, cell: number) => void,
+  ): void {
+    this.drainFifo(refNum, visit);
   }
 
   /**

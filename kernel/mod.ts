@@ -64,6 +64,8 @@ export {
   checkSlot,
   createLocalKernel,
   type LocalClientOptions,
+  LocalHub,
+  type LocalHubOptions,
   type LocalKernelOptions,
   LocalMidiShare,
   type TDriverInfos,

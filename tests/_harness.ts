@@ -67,6 +67,8 @@ export async function startServer(
       "--socket",
       socketPath,
       "--persist",
+      // Tests that are not about hardware ports do not depend on the machine's MIDI.
+      ...(options.args?.includes("--midi-api") ? [] : ["--midi-api", "off"]),
       ...(options.args ?? []),
     ],
     stdin: "null",

@@ -27,6 +27,8 @@ function autoStartEnv(): Record<string, string> {
       "serve",
       "--linger",
       "300",
+      "--midi-api",
+      "off",
     ]),
   };
 }

@@ -106,4 +106,5 @@ export const CALLS: readonly CallSpec[] = [
   { id: 30, name: "MidiExt2IntTime", kind: "request", withClient: false, args: [["time", "long"]], result: "date" },
   { id: 31, name: "ServerTime", kind: "request", withClient: false, args: [], result: "date" },
   { id: 32, name: "ServerStatus", kind: "request", withClient: false, args: [], result: "json" },
+  { id: 33, name: "RescanPorts", kind: "request", withClient: false, args: [], result: "short" },
 ];

@@ -51,9 +51,11 @@ const MAX_WAKE_MARGIN_MS = 0.25;
 /** Ticks with nothing scheduled before the kernel sleeps until a request. */
 export const IDLE_TICKS_BEFORE_SLEEP = 100;
 
-/** Something polled every tick inside the kernel worker (a hardware driver). */
-export interface TickHook {
-  /** Runs after each tick of the kernel. */
+/** Work of the kernel worker's own clients (hardware drivers) inside the loop. */
+export interface LoopHook {
+  /** Runs after the requests of a pass were handled. */
+  afterRequests(): void;
+  /** Runs after each tick of the kernel. Must be real-time safe. */
   afterTick(now: number): void;
 }
 
@@ -70,6 +72,14 @@ class ServerKernelWithLog extends ServerKernel {
 
   #who(client: number): string {
     return this.#clients.get(client) ?? `client ${client}`;
+  }
+
+  /** What `RescanPorts` runs; −1 without a hardware driver. */
+  rescan: () => number = () => -1;
+
+  /** Rescans the hardware ports now; returns the number of slots, −1 without a driver. */
+  RescanPorts(): number {
+    return this.rescan();
   }
 
   override MidiOpen(client: number, name: string): number {
@@ -147,7 +157,7 @@ export class KernelLoop {
     0,
   );
   readonly #reply = new WireWriter(1024);
-  readonly #hooks: TickHook[] = [];
+  readonly #hooks: LoopHook[] = [];
   readonly #onInUse: (isInUse: boolean) => void;
   #isInUse = false;
   #isCatchingUp = false;
@@ -173,9 +183,14 @@ export class KernelLoop {
     }, this.#clientNames);
   }
 
-  /** Adds something to run after every tick (drivers polling their inputs). */
-  addTickHook(hook: TickHook): void {
+  /** Adds work to run after requests and after every tick (drivers). */
+  addHook(hook: LoopHook): void {
     this.#hooks.push(hook);
+  }
+
+  /** Sets what `RescanPorts` does (the hardware driver's rescan). */
+  setRescan(rescan: () => number): void {
+    this.kernel.rescan = rescan;
   }
 
   /** Frames dropped because the output ring was full. */
@@ -264,6 +279,7 @@ export class KernelLoop {
   step(): void {
     // Requests first: what was sent before a tick's due time belongs to that tick.
     this.#drainRequests();
+    for (const hook of this.#hooks) hook.afterRequests();
     this.#runDueTicks();
     if (this.#outputState.hasOutput) {
       this.#outputState.hasOutput = false;

@@ -8,6 +8,7 @@
 import { configureLog, logInfo } from "@midishare/transport/logger";
 import { KernelLoop } from "./kernel_loop.ts";
 import { raiseThreadPriority } from "./realtime_thread.ts";
+import { startHardwarePorts } from "./hardware_ports.ts";
 import type { KernelWorkerMessage, MainMessage } from "./messages.ts";
 
 declare const self: {
@@ -34,10 +35,12 @@ self.onmessage = (e) => {
       uptimeMs: Date.now() - startedAt,
       droppedFrames: loop.droppedFrames,
       tickLateness: loop.tickStats.summary(),
+      rtmidi: rtmidiStats(),
       kernelWakeups: loop.counters.wakeups,
       requestsHandled: loop.counters.requests,
     }),
   });
+  const rtmidiStats = startHardwarePorts(loop, message.midi);
   self.postMessage({ kind: "kernel-ready" });
   loop.run();
   self.postMessage({ kind: "kernel-stopped" });

@@ -7,11 +7,19 @@
 
 import type { LogLevel } from "@midishare/transport/logger";
 import type { SharedMemory } from "./shared_layout.ts";
+import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
+
+/** Hardware ports: the RtMidi back end ("off" for none) and virtual ports. */
+export interface MidiPortOptions {
+  api: MidiApiChoice | "off";
+  virtualPorts: number;
+}
 
 /** Main thread → kernel worker. */
 export type KernelWorkerMessage = {
   kind: "start";
   memory: SharedMemory;
+  midi: MidiPortOptions;
   socketPath: string;
   logLevel: LogLevel;
   logFile?: string;

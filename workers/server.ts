@@ -20,6 +20,7 @@ import {
   socketDir,
 } from "@midishare/transport/socket_path";
 import type { MainMessage } from "./messages.ts";
+import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
 import {
   createSharedMemory,
   CTL_KERNEL_WAKE,
@@ -42,6 +43,10 @@ export interface ServerOptions {
   logFile?: string;
   /** Sizes of the shared memory. */
   sizes?: SharedSizes;
+  /** Hardware ports: RtMidi back end ("auto" by default, "off" for none). */
+  midiApi?: MidiApiChoice | "off";
+  /** Virtual input and output ports to create. */
+  virtualPorts?: number;
 }
 
 /** Runs the server until it is stopped; resolves with the exit code. */
@@ -103,7 +108,14 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     logLevel,
     ...(logFile ? { logFile } : {}),
   };
-  kernel.postMessage({ kind: "start", ...start });
+  kernel.postMessage({
+    kind: "start",
+    ...start,
+    midi: {
+      api: options.midiApi ?? "auto",
+      virtualPorts: options.virtualPorts ?? 0,
+    },
+  });
   await kernelReady;
   const listening = Promise.race([next("listening"), next("listen-failed")]);
   listener.postMessage({ kind: "start", ...start });

@@ -402,3 +402,13 @@ export function ServerStatus(
 
   return rt.request(resultJson, onReply);
 }
+
+/** `RescanPorts` (call 33, request). */
+export function RescanPorts(
+  rt: StubRuntime,
+  onReply?: (result: number) => void,
+): Promise<number> {
+  rt.beginCall(33, true);
+
+  return rt.request(resultShort, onReply);
+}

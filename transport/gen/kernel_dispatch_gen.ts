@@ -99,6 +99,8 @@ export interface KernelCalls {
   ServerTime(): number;
   /** Call 32. */
   ServerStatus(): string;
+  /** Call 33. */
+  RescanPorts(): number;
 }
 
 /** Runs call `callId` with arguments from `r`; a request's result goes to `reply`. */
@@ -286,6 +288,10 @@ export function dispatchCall(
     }
     case 32: {
       reply.str(k.ServerStatus());
+      return;
+    }
+    case 33: {
+      reply.i16(k.RescanPorts());
       return;
     }
   }

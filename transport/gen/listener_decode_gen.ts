@@ -30,6 +30,7 @@ const REQUEST_IDS = new Set([
   30,
   31,
   32,
+  33,
 ]);
 
 /** Whether call `callId` is a request (it gets a reply). */
@@ -164,6 +165,8 @@ export function decodeCallArgs(
     case 31: // ServerTime
       return true;
     case 32: // ServerStatus
+      return true;
+    case 33: // RescanPorts
       return true;
     default:
       return false;

@@ -1,0 +1,175 @@
+/**
+ * Helpers of the hardware-port tests: whether RtMidi and JACK are there, a private
+ * JACK server with no sound card (`jackd -d dummy` under its own server name), and
+ * third-party JACK clients. Private to `tests/`.
+ *
+ * @module
+ */
+
+// Tests say why they skip, on the console, as STYLE.md §6 asks.
+// deno-lint-ignore-file no-console
+
+import { loadRtMidi } from "../drivers/rtmidi/mod.ts";
+import { waitFor } from "./_harness.ts";
+
+const REQUIRED = Deno.env.get("MIDISHARE_REQUIRE_RTMIDI") === "1";
+
+function which(command: string): boolean {
+  try {
+    return new Deno.Command("sh", {
+      args: ["-c", `command -v ${command}`],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+function missing(): string | null {
+  const loaded = loadRtMidi();
+  if (loaded.library === null) {
+    return `RtMidi cannot be loaded (${loaded.reason})`;
+  }
+  loaded.library.close();
+  for (
+    const tool of [
+      "jackd",
+      "jack_lsp",
+      "jack_midi_dump",
+      "jack_midiseq",
+      "jack_connect",
+    ]
+  ) {
+    if (!which(tool)) return `${tool} is not installed (Debian package jackd2)`;
+  }
+  return null;
+}
+
+const why = missing();
+if (why !== null && !REQUIRED) {
+  console.log(
+    `hardware-port tests skipped: ${why}; install librtmidi6 and jackd2`,
+  );
+}
+
+/** `Deno.test` options for a hardware-port test: skipped without RtMidi and JACK, or failing when they are required. */
+export function hardwareTest(
+  name: string,
+  fn: () => Promise<void>,
+): Deno.TestDefinition {
+  return {
+    name,
+    ignore: why !== null && !REQUIRED,
+    fn: why === null ? fn : () => {
+      throw new Error(
+        `RtMidi and JACK are required (MIDISHARE_REQUIRE_RTMIDI=1): ${why}`,
+      );
+    },
+  };
+}
+
+/** A JACK server with the dummy back end, private to one test. */
+export interface JackServer extends AsyncDisposable {
+  /** Its server name. */
+  name: string;
+  /** Environment that makes JACK clients use it. */
+  env: Record<string, string>;
+}
+
+/** Starts `jackd --no-realtime -d dummy` under a name of its own and waits for it. */
+export async function startJack(): Promise<JackServer> {
+  // One fixed name: JACK keeps a registry slot per server name and runs out of them
+  // when servers keep getting new ones. The hardware tests run one after another.
+  const name = "midishare-test";
+  const env = { JACK_DEFAULT_SERVER: name, JACK_NO_AUDIO_RESERVATION: "1" };
+  const child = new Deno.Command("jackd", {
+    args: [
+      "--no-realtime",
+      "-n",
+      name,
+      "-d",
+      "dummy",
+      "-r",
+      "48000",
+      "-p",
+      "128",
+    ],
+    env,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await waitFor(
+    () => ports(env).then((p) => p.includes("system:playback_1")),
+    "jackd",
+    15_000,
+  );
+  return {
+    name,
+    env,
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+    },
+  };
+}
+
+/** The JACK ports of a server. */
+export async function ports(env: Record<string, string>): Promise<string[]> {
+  const { stdout, success } = await new Deno.Command("jack_lsp", {
+    env,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return success
+    ? new TextDecoder().decode(stdout).split("\n").filter((l) => l !== "")
+    : [];
+}
+
+/** A running third-party JACK client whose output is collected. */
+export interface JackClient extends AsyncDisposable {
+  /** What it printed so far. */
+  output(): string;
+  /** Stops it (SIGTERM) and waits. */
+  stop(): Promise<void>;
+}
+
+/** Starts a JACK tool (`jack_midi_dump`, `jack_midiseq`, ...) on a server. */
+export function startJackClient(
+  env: Record<string, string>,
+  command: string,
+  args: string[],
+): JackClient {
+  const child = new Deno.Command(command, {
+    args,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let text = "";
+  const reading = (async () => {
+    for await (
+      const chunk of child.stdout.pipeThrough(new TextDecoderStream())
+    ) text += chunk;
+  })();
+  let stopped: Promise<void> | null = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+      await reading;
+    })();
+    return stopped;
+  };
+  return { output: () => text, stop, [Symbol.asyncDispose]: stop };
+}
