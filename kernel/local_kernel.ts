@@ -100,8 +100,7 @@ export interface LocalHubOptions {
 export class LocalHub {
   /** The kernel. */
   readonly server: ServerKernel;
-  /** The callback channels of the clients. */
-  readonly sinks: LocalSink[] = [];
+  readonly #sinks: LocalSink[] = [];
   readonly #firstClientId: number | undefined;
   #isDraining = false;
 
@@ -118,12 +117,18 @@ export class LocalHub {
 
   /** Attaches a sink; returns its client id, or −1 when none is free. */
   attach(sink: LocalSink): number {
-    this.sinks.push(sink);
+    this.#sinks.push(sink);
     if (this.#firstClientId === undefined) return this.server.addClient(sink);
     for (let id = this.#firstClientId; id < 1024; id++) {
       if (this.server.attachClient(id, sink)) return id;
     }
     return -1;
+  }
+
+  /** Stops replaying a client's notifications (it died). */
+  detach(sink: LocalSink): void {
+    const i = this.#sinks.indexOf(sink);
+    if (i >= 0) this.#sinks.splice(i, 1);
   }
 
   /** Replays every queued notification, unless already inside a replay. */
@@ -135,7 +140,7 @@ export class LocalHub {
       let isBusy = true;
       while (isBusy) {
         isBusy = false;
-        for (const sink of this.sinks) if (sink.drainInto()) isBusy = true;
+        for (const sink of this.#sinks) if (sink.drainInto()) isBusy = true;
       }
     } finally {
       this.#isDraining = false;
@@ -281,7 +286,7 @@ export class LocalMidiShare extends ApplCalls {
     if (!this.#isConnected) return;
     this.#isConnected = false;
     const hub = this.#hub;
-    hub.sinks.splice(hub.sinks.indexOf(this.#sink), 1);
+    hub.detach(this.#sink);
     hub.server.removeClient(this.#link.clientId);
     // A dead process runs nothing more: its notifications are never replayed.
     this.closeAllLocally();

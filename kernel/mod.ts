@@ -57,6 +57,7 @@ export {
   type SlotRefNum,
 } from "./server_kernel.ts";
 export type { ClientSink } from "./client_sink.ts";
+export { LocalSink } from "./local_sink.ts";
 export {
   checkDirection,
   checkDriverInfos,
