@@ -35,6 +35,7 @@ export class LocalSink implements ClientSink {
   #tail = 0;
 
   /**
+   * A sink replaying into `inbox`.
    * @param inbox the client's inbox
    * @param poolEpoch changes whenever the client's pool is deactivated, so that
    *   events copied before are dropped, not freed twice
