@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   "client": ["transport", "kernel"],
   // `serve` starts the server itself, so cli reaches the server's main module.
   "cli": ["client", "transport", "kernel", "workers"],
-  "workers": ["kernel", "transport", "drivers"],
+  "workers": ["kernel", "transport", "drivers/rtmidi"],
   "drivers/rtmidi": ["kernel", "transport"],
   "drivers/inet": ["client", "transport", "kernel"],
   "main.ts": ["cli"],
