@@ -5,7 +5,7 @@
  * beside the baseline measured in the same run.
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
- * idle. Each benchmark script prints one JSON line; `--json` prints them all as they
+ * idle, rtmidi (needs jackd2, librtmidi6 and a C compiler with the JACK headers). Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
@@ -119,6 +119,33 @@ const BENCHES: Record<string, Bench> = {
             ` (target 25% for 10); ${n} plain Deno processes with a 1 ms timer: ${row.denoTimers.totalCpuPercent}%`,
         );
       }
+    },
+  },
+  rtmidi: {
+    script: "bench/rtmidi_loop.ts",
+    report(r) {
+      const loop = (x: Row) =>
+        `average ${x.averageMs} ms, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms, highest ${x.highestMs} ms`;
+      console.log(
+        `MIDI round trip measured by jack_midi_latency_test (JACK dummy, ${r.jackPeriodFrames}-frame periods):`,
+      );
+      console.log(
+        `  through MidiShare (input slot, thru application, output slot): ${
+          loop(r.midiShare as Row)
+        }`,
+      );
+      console.log(
+        `  through a pass-through inside JACK:                            ${
+          loop(r.direct as Row)
+        }`,
+      );
+      console.log(
+        `  MidiShare adds ${r.addedAverageMs} ms on average, ${r.addedP99Ms} ms at p99 (target at most 1 ms at p99)`,
+      );
+      const late = r.scheduledOutputLateness as Row;
+      console.log(
+        `  scheduled output, date to RtMidi (${late.count} events): p50 ${late.p50Us} µs, p99 ${late.p99Us} µs, max ${late.maxUs} µs (target p99 at most 200 µs)`,
+      );
     },
   },
   idle: {

@@ -107,7 +107,11 @@ Deno.test(
       const got = await waitFor(() => {
         const messages = dumped(dump.output());
         return messages.length >= 8 && messages;
-      }, "8 messages at jack_midi_dump");
+      }, "8 messages at jack_midi_dump").catch((error) => {
+        throw new Error(
+          `${error.message}; it printed:\n${dump.output()}\nserver:\n${server.log()}`,
+        );
+      });
       assert.deepEqual(
         got.map((m) => m.bytes),
         [

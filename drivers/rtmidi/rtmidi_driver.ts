@@ -113,6 +113,8 @@ export class RtmidiDriver {
   #latenessCount = 0;
   #latenessMax = 0;
   #hasWarned = false;
+  #inputScanner: RtMidiInput | null = null;
+  #outputScanner: RtMidiOutput | null = null;
 
   /** A driver over an in-process client of the kernel; call {@link start}. */
   constructor(
@@ -162,6 +164,9 @@ export class RtmidiDriver {
   stop(): void {
     this.#encoder.flushAll();
     for (const port of this.#ports) if (port !== undefined) this.#close(port);
+    this.#inputScanner?.free();
+    this.#outputScanner?.free();
+    this.#inputScanner = this.#outputScanner = null;
   }
 
   /** Polls inputs, sends due note-offs and paced output, rescans every second. Real-time safe. */
@@ -276,29 +281,19 @@ export class RtmidiDriver {
     }
   }
 
+  /**
+   * The names RtMidi lists for inputs or outputs. The two scanner devices live as
+   * long as the driver: creating a device makes a JACK client, which takes tens of
+   * milliseconds, too long for the tick thread every second.
+   */
   #scan(isInput: boolean): string[] {
+    const name = `${this.#options.clientName} scan`;
     if (isInput) {
-      const probe = new RtMidiInput(
-        this.#lib,
-        this.#api,
-        `${this.#options.clientName} scan`,
-      );
-      try {
-        return probe.portNames();
-      } finally {
-        probe.free();
-      }
+      this.#inputScanner ??= new RtMidiInput(this.#lib, this.#api, name);
+      return this.#inputScanner.portNames();
     }
-    const probe = new RtMidiOutput(
-      this.#lib,
-      this.#api,
-      `${this.#options.clientName} scan`,
-    );
-    try {
-      return probe.portNames();
-    } finally {
-      probe.free();
-    }
+    this.#outputScanner ??= new RtMidiOutput(this.#lib, this.#api, name);
+    return this.#outputScanner.portNames();
   }
 
   /** Leaves out the ports of our own devices (our JACK or ALSA clients). */
