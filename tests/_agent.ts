@@ -160,6 +160,16 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { ran, boxEmpty: box.value === null };
     }
+    case "dtask": { // a DTask at `date`; "dtasks" then reports the ready count
+      ms.MidiDTask(
+        (date, ref, tag) =>
+          tasks.push({ date, ref, tag, time: ms.MidiGetTime() }),
+        cmd.date as number,
+        cmd.ref as number,
+        cmd.tag,
+      );
+      return null;
+    }
     case "time":
       return { time: ms.MidiGetTime(), epoch: epochNow() };
     case "received":

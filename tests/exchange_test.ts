@@ -2,7 +2,7 @@
 // real Unix socket.
 
 import assert from "node:assert/strict";
-import { gather, startAgent, startServer } from "./_harness.ts";
+import { gather, startAgent, startServer, waitFor } from "./_harness.ts";
 
 interface Received {
   date: number;
@@ -172,4 +172,22 @@ Deno.test("MidiForgetTask cancels a task whose trigger is already on the way", a
   };
   assert.deepEqual(ran, { ran: false, boxEmpty: true });
   assert.deepEqual(await agent.run("tasks"), []);
+});
+
+Deno.test("a deferred task joins its client's DTask list at its date and runs only when asked", async () => {
+  await using server = await startServer();
+  await using agent = startAgent(server.socketPath, "dtasks");
+  const ref = await agent.call("MidiOpen", "dtasks") as number;
+  const { time } = await agent.run("time") as { time: number };
+  await agent.run("dtask", { ref, date: time + 30, tag: "later" });
+  assert.equal(await agent.call("MidiCountDTasks", ref), 0);
+  await waitFor(
+    async () => await agent.call("MidiCountDTasks", ref) === 1,
+    "the DTask to be ready",
+  );
+  assert.deepEqual(await agent.run("tasks"), []);
+  await agent.call("MidiExec1DTask", ref);
+  const [ran] = await agent.run("tasks") as { date: number; tag: string }[];
+  assert.deepEqual(ran && [ran.date, ran.tag], [time + 30, "later"]);
+  assert.equal(await agent.call("MidiCountDTasks", ref), 0);
 });
