@@ -122,28 +122,14 @@ export class RemoteMidiShare extends ApplCalls {
   /** A passive client: it connects (and starts a server) at its first request. */
   constructor(options: RemoteOptions = {}) {
     const memory = new ClientMemory(options);
-    let handler: NotificationHandler | null = null;
-    const rt = new ClientRuntime({
-      deliver: (ref, r) => handler!.deliver(ref, r),
-      runTask: (ref, id, serial, date) =>
-        handler!.runTask(ref, id, serial, date),
-      readyDTask: (ref, id, serial, date) =>
-        handler!.readyDTask(ref, id, serial, date),
-      endTick: () => handler!.endTick(),
-      applAlarm: (ref, code) => handler!.applAlarm(ref, code),
-      driverWakeup: (ref) => handler!.driverWakeup(ref),
-      driverSleep: (ref) => handler!.driverSleep(ref),
-      dormant: () => handler!.dormant(),
-      hasOpenRefnums: () => handler!.hasOpenRefnums(),
-      lost: (reason) => handler!.lost(reason),
-    }, options);
+    const rt = new ClientRuntime(options);
     super(
       memory,
       new RemoteLink(rt),
       options.reportError ?? reportCallbackError,
     );
     this.#rt = rt;
-    handler = this.#notifications();
+    rt.setHandler(this.#notifications());
   }
 
   /** The client's state: passive, active or exception. */

@@ -11,6 +11,7 @@
  */
 
 import { MidiShareError } from "@midishare/kernel/errors";
+import type { ClientInbox } from "@midishare/kernel";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
@@ -45,29 +46,23 @@ import {
 /** The states of a client (design §4.3). */
 export type ClientState = "passive" | "active" | "exception";
 
-/** Receives the server's notifications, in server order. */
-export interface NotificationHandler {
+/**
+ * Receives the server's notifications, in server order: the kernel's client inbox
+ * (tasks, alarms, driver calls), plus the deliveries read straight off the wire.
+ */
+export interface NotificationHandler extends
+  Pick<
+    ClientInbox,
+    | "runTask"
+    | "readyDTask"
+    | "endTick"
+    | "applAlarm"
+    | "driverWakeup"
+    | "driverSleep"
+    | "dormant"
+  > {
   /** An event for `refNum`'s FIFO, to read with `r.event(...)`. */
   deliver(refNum: number, r: WireReader): void;
-  /** A task is due. */
-  runTask(refNum: number, taskId: number, serial: number, date: number): void;
-  /** A DTask reached its date. */
-  readyDTask(
-    refNum: number,
-    taskId: number,
-    serial: number,
-    date: number,
-  ): void;
-  /** The tick's deliveries are done. */
-  endTick(): void;
-  /** An application alarm. */
-  applAlarm(refNum: number, code: number): void;
-  /** A driver wakes up. */
-  driverWakeup(refNum: number): void;
-  /** A driver goes to sleep. */
-  driverSleep(refNum: number): void;
-  /** MidiShare went dormant. */
-  dormant(): void;
   /** Whether this client still has applications or drivers open. */
   hasOpenRefnums(): boolean;
   /** The server is gone: the client's applications are closed. */
@@ -115,7 +110,7 @@ export function defaultServerCommand(): string[] {
 
 /** The socket side of a client; see the module documentation. */
 export class ClientRuntime implements StubRuntime {
-  readonly #handler: NotificationHandler;
+  #handler: NotificationHandler | null = null;
   readonly #socketPath: string;
   readonly #options: ClientRuntimeOptions;
   #state: ClientState = "passive";
@@ -145,14 +140,15 @@ export class ClientRuntime implements StubRuntime {
   #clientId = 0;
   #helloSentAt = 0;
 
-  /** A passive client runtime; nothing happens until the first call. */
-  constructor(
-    handler: NotificationHandler,
-    options: ClientRuntimeOptions = {},
-  ) {
-    this.#handler = handler;
+  /** A passive client runtime; nothing happens until the first call after {@link setHandler}. */
+  constructor(options: ClientRuntimeOptions = {}) {
     this.#options = options;
     this.#socketPath = options.socketPath ?? defaultSocketPath();
+  }
+
+  /** Sets who receives the notifications (before the first call). */
+  setHandler(handler: NotificationHandler): void {
+    this.#handler = handler;
   }
 
   /** The current state. */
@@ -444,7 +440,7 @@ export class ClientRuntime implements StubRuntime {
   }
 
   #frame(r: WireReader): void {
-    const h = this.#handler;
+    const h = this.#handler!;
     switch (r.u8()) {
       case F_DELIVER: {
         const ref = r.u8();
@@ -548,7 +544,7 @@ export class ClientRuntime implements StubRuntime {
     this.#welcome?.reject(this.#unreachable(failure));
     this.#welcome = null;
     if (this.#state !== "exception") {
-      if (bye !== null && !this.#handler.hasOpenRefnums()) {
+      if (bye !== null && !this.#handler!.hasOpenRefnums()) {
         // The server quit as designed: the next call starts another one.
         this.#state = "passive";
       } else {
@@ -566,7 +562,7 @@ export class ClientRuntime implements StubRuntime {
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
     if (this.#state === "exception" && wasActive) {
-      this.#handler.lost(this.#exception);
+      this.#handler!.lost(this.#exception);
     }
   }
 

@@ -23,10 +23,14 @@ export {
   RTMIDI_API_LINUX_ALSA,
   RTMIDI_API_UNIX_JACK,
   RTMIDI_API_UNSPECIFIED,
+  RTMIDI_SYMBOLS,
+  RtMidiDevice,
   RtMidiError,
   RtMidiInput,
   type RtMidiLibrary,
   RtMidiOutput,
+  type RtMidiSymbols,
+  RtMidiWrapper,
 } from "./rtmidi_ffi.ts";
 export {
   type MidiApiChoice,

@@ -30,6 +30,7 @@ export class OutputPacer {
   #scratch = new Uint8Array(256);
 
   /**
+   * A pacer for one port.
    * @param write sends a message to the port
    * @param bytesPerSecond the port's rate; 0 for no pacing
    */

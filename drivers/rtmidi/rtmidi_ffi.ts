@@ -36,7 +36,8 @@ export const RTMIDI_API_UNIX_JACK = 3;
 const OK_OFFSET = 16;
 const MSG_OFFSET = 24;
 
-const SYMBOLS = {
+/** The C functions used, with their FFI signatures (RtMidi 5 `rtmidi_c.h`). */
+export const RTMIDI_SYMBOLS = {
   rtmidi_get_compiled_api: { parameters: ["buffer", "u32"], result: "i32" },
   rtmidi_open_port: {
     parameters: ["pointer", "u32", "buffer"],
@@ -70,7 +71,10 @@ const SYMBOLS = {
   },
 } as const;
 
-type Symbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+/** The typed symbols of the library. */
+export type RtMidiSymbols = Deno.DynamicLibrary<
+  typeof RTMIDI_SYMBOLS
+>["symbols"];
 
 /** A failed RtMidi call, with RtMidi's own message. */
 export class RtMidiError extends Error {
@@ -86,7 +90,7 @@ export interface RtMidiLibrary {
   /** The file that was loaded. */
   readonly path: string;
   /** The raw symbols. */
-  readonly symbols: Symbols;
+  readonly symbols: RtMidiSymbols;
   /** The back ends this build of RtMidi has (`RTMIDI_API_*` values). */
   compiledApis(): number[];
   /** Unloads the library. */
@@ -103,7 +107,7 @@ export function loadRtMidi(
   const failures: string[] = [];
   for (const name of names) {
     try {
-      const lib = Deno.dlopen(name, SYMBOLS);
+      const lib = Deno.dlopen(name, RTMIDI_SYMBOLS);
       return {
         library: {
           path: name,
@@ -138,11 +142,16 @@ function cString(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The flags of a device's wrapper struct, writable. */
-class Wrapper {
+/** The wrapper struct of a device, its `ok` flag writable (see the module table). */
+export class RtMidiWrapper {
+  /** The device pointer (the wrapper struct). */
   readonly pointer: Deno.PointerObject;
   readonly #flags: Uint8Array;
 
+  /**
+   * Wraps what an `rtmidi_*_create` returned.
+   * @throws {RtMidiError} for a null pointer
+   */
   constructor(pointer: Deno.PointerValue, what: string) {
     if (pointer === null) {
       throw new RtMidiError(`Cannot create ${what}: RtMidi returned null`);
@@ -184,7 +193,7 @@ class Wrapper {
 }
 
 /** Names of a device's ports, as RtMidi gives them. */
-function portNames(lib: RtMidiLibrary, wrapper: Wrapper): string[] {
+function portNames(lib: RtMidiLibrary, wrapper: RtMidiWrapper): string[] {
   const s = lib.symbols;
   const count = wrapper.checked(
     "Cannot count ports",
@@ -219,14 +228,82 @@ function portNames(lib: RtMidiLibrary, wrapper: Wrapper): string[] {
   return names;
 }
 
+/** What input and output devices share: listing, opening, closing. */
+export abstract class RtMidiDevice {
+  /** The library. */
+  protected readonly lib: RtMidiLibrary;
+  /** The device's wrapper. */
+  protected readonly wrapper: RtMidiWrapper;
+  readonly #what: string;
+  #isFreed = false;
+
+  /**
+   * Wraps a device RtMidi created; a device RtMidi reports as failed is freed and
+   * thrown.
+   */
+  constructor(lib: RtMidiLibrary, pointer: Deno.PointerValue, what: string) {
+    this.lib = lib;
+    this.#what = what;
+    this.wrapper = new RtMidiWrapper(pointer, `an RtMidi ${what}`);
+    if (!this.wrapper.isOk) {
+      const message = this.wrapper.message();
+      this.free();
+      throw new RtMidiError(`Cannot create an RtMidi ${what}: ${message}`);
+    }
+  }
+
+  /** The names of the ports this device can connect to. */
+  portNames(): string[] {
+    return portNames(this.lib, this.wrapper);
+  }
+
+  /** Connects to port `index`, with our end named `ourName`. */
+  open(index: number, ourName: string): void {
+    this.wrapper.checked(
+      `Cannot open ${this.#what} port ${index}`,
+      () =>
+        this.lib.symbols.rtmidi_open_port(
+          this.wrapper.pointer,
+          index,
+          cString(ourName),
+        ),
+    );
+  }
+
+  /** Creates a virtual port other programs connect to. */
+  openVirtual(name: string): void {
+    this.wrapper.checked(
+      `Cannot create the virtual ${this.#what} "${name}"`,
+      () =>
+        this.lib.symbols.rtmidi_open_virtual_port(
+          this.wrapper.pointer,
+          cString(name),
+        ),
+    );
+  }
+
+  /** RtMidi's message for the last failure. */
+  lastError(): string {
+    return this.wrapper.message();
+  }
+
+  /** Closes the port and frees the device. */
+  free(): void {
+    if (this.#isFreed) return;
+    this.#isFreed = true;
+    this.lib.symbols.rtmidi_close_port(this.wrapper.pointer);
+    this.release();
+  }
+
+  /** Frees the C++ object (`rtmidi_in_free` or `rtmidi_out_free`). */
+  protected abstract release(): void;
+}
+
 /** An RtMidi input device: lists the sources, opens one, and is polled. */
-export class RtMidiInput {
-  readonly #lib: RtMidiLibrary;
-  readonly #wrapper: Wrapper;
+export class RtMidiInput extends RtMidiDevice {
   // size_t in/out parameter of rtmidi_in_get_message, read as its low 32 bits.
   readonly #size = new Uint32Array(2);
   readonly #sizeBytes = new Uint8Array(this.#size.buffer);
-  #isFreed = false;
 
   /**
    * Creates an input device of back end `api` (a JACK or ALSA client named
@@ -240,54 +317,19 @@ export class RtMidiInput {
     clientName: string,
     queueSize = 4096,
   ) {
-    this.#lib = lib;
-    this.#wrapper = new Wrapper(
+    super(
+      lib,
       lib.symbols.rtmidi_in_create(api, cString(clientName), queueSize),
-      "an RtMidi input",
+      "input",
     );
-    if (!this.#wrapper.isOk) {
-      const message = this.#wrapper.message();
-      this.free();
-      throw new RtMidiError(`Cannot create an RtMidi input: ${message}`);
-    }
-    this.#wrapper.checked(
+    this.wrapper.checked(
       "Cannot keep SysEx, clock and sensing",
       () =>
         lib.symbols.rtmidi_in_ignore_types(
-          this.#wrapper.pointer,
+          this.wrapper.pointer,
           false,
           false,
           false,
-        ),
-    );
-  }
-
-  /** The names of the sources this device can read. */
-  portNames(): string[] {
-    return portNames(this.#lib, this.#wrapper);
-  }
-
-  /** Connects to source `index`, with our end named `ourName`. */
-  open(index: number, ourName: string): void {
-    this.#wrapper.checked(
-      `Cannot open input port ${index}`,
-      () =>
-        this.#lib.symbols.rtmidi_open_port(
-          this.#wrapper.pointer,
-          index,
-          cString(ourName),
-        ),
-    );
-  }
-
-  /** Creates a virtual port other programs can write to. */
-  openVirtual(name: string): void {
-    this.#wrapper.checked(
-      `Cannot create the virtual input "${name}"`,
-      () =>
-        this.#lib.symbols.rtmidi_open_virtual_port(
-          this.#wrapper.pointer,
-          cString(name),
         ),
     );
   }
@@ -298,80 +340,33 @@ export class RtMidiInput {
    *   lost: RtMidi has already dequeued it); −2 when RtMidi reported an error
    */
   poll(buffer: Uint8Array): number {
-    const w = this.#wrapper;
+    const w = this.wrapper;
     this.#size[0] = buffer.length;
     this.#size[1] = 0;
     w.reset();
-    this.#lib.symbols.rtmidi_in_get_message(w.pointer, buffer, this.#sizeBytes);
+    this.lib.symbols.rtmidi_in_get_message(w.pointer, buffer, this.#sizeBytes);
     if (!w.isOk) return -2;
     const size = this.#size[0]!;
     return size > buffer.length ? -1 : size;
   }
 
-  /** RtMidi's message for the last failure. */
-  lastError(): string {
-    return this.#wrapper.message();
-  }
-
-  /** Closes the port and frees the device. */
-  free(): void {
-    if (this.#isFreed) return;
-    this.#isFreed = true;
-    this.#lib.symbols.rtmidi_close_port(this.#wrapper.pointer);
-    this.#lib.symbols.rtmidi_in_free(this.#wrapper.pointer);
+  /** Frees the RtMidiIn object. */
+  protected override release(): void {
+    this.lib.symbols.rtmidi_in_free(this.wrapper.pointer);
   }
 }
 
 /** An RtMidi output device: lists the destinations, opens one, and sends to it. */
-export class RtMidiOutput {
-  readonly #lib: RtMidiLibrary;
-  readonly #wrapper: Wrapper;
-  #isFreed = false;
-
+export class RtMidiOutput extends RtMidiDevice {
   /**
    * Creates an output device of back end `api`.
    * @throws {RtMidiError} when the back end is not available
    */
   constructor(lib: RtMidiLibrary, api: number, clientName: string) {
-    this.#lib = lib;
-    this.#wrapper = new Wrapper(
+    super(
+      lib,
       lib.symbols.rtmidi_out_create(api, cString(clientName)),
-      "an RtMidi output",
-    );
-    if (!this.#wrapper.isOk) {
-      const message = this.#wrapper.message();
-      this.free();
-      throw new RtMidiError(`Cannot create an RtMidi output: ${message}`);
-    }
-  }
-
-  /** The names of the destinations this device can write to. */
-  portNames(): string[] {
-    return portNames(this.#lib, this.#wrapper);
-  }
-
-  /** Connects to destination `index`, with our end named `ourName`. */
-  open(index: number, ourName: string): void {
-    this.#wrapper.checked(
-      `Cannot open output port ${index}`,
-      () =>
-        this.#lib.symbols.rtmidi_open_port(
-          this.#wrapper.pointer,
-          index,
-          cString(ourName),
-        ),
-    );
-  }
-
-  /** Creates a virtual port other programs can read from. */
-  openVirtual(name: string): void {
-    this.#wrapper.checked(
-      `Cannot create the virtual output "${name}"`,
-      () =>
-        this.#lib.symbols.rtmidi_open_virtual_port(
-          this.#wrapper.pointer,
-          cString(name),
-        ),
+      "output",
     );
   }
 
@@ -380,9 +375,9 @@ export class RtMidiOutput {
    * @returns false when RtMidi reported an error (see {@link lastError})
    */
   send(bytes: Uint8Array, length: number): boolean {
-    const w = this.#wrapper;
+    const w = this.wrapper;
     w.reset();
-    const status = this.#lib.symbols.rtmidi_out_send_message(
+    const status = this.lib.symbols.rtmidi_out_send_message(
       w.pointer,
       bytes,
       length,
@@ -390,16 +385,8 @@ export class RtMidiOutput {
     return w.isOk && status === 0;
   }
 
-  /** RtMidi's message for the last failure. */
-  lastError(): string {
-    return this.#wrapper.message();
-  }
-
-  /** Closes the port and frees the device. */
-  free(): void {
-    if (this.#isFreed) return;
-    this.#isFreed = true;
-    this.#lib.symbols.rtmidi_close_port(this.#wrapper.pointer);
-    this.#lib.symbols.rtmidi_out_free(this.#wrapper.pointer);
+  /** Frees the RtMidiOut object. */
+  protected override release(): void {
+    this.lib.symbols.rtmidi_out_free(this.wrapper.pointer);
   }
 }
