@@ -432,3 +432,59 @@ Deno.test("without the RtMidi library the server runs and says once that hardwar
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /librtmidi6/);
 });
+
+Deno.test(
+  hardwareTest(
+    "a JACK server that stops and comes back costs only its ports",
+    async () => {
+      const jack = await startJack();
+      await using server = await startServer({
+        args: ["--midi-api", "jack", "--virtual-ports", "1"],
+        env: jack.env,
+      });
+      await using agent = startAgent(server.socketPath, "survivor");
+      const app = await openApp(agent, "survivor");
+      const port = await portOf(agent, "MidiShare out 1");
+      await jack[Symbol.asyncDispose]();
+      await agent.call("rescanPorts");
+      await waitFor(
+        async () => (await slots(agent)).slots.length === 0,
+        "the slots to go with the JACK server",
+      );
+      // MidiShare runs on: the application still sends, to no port.
+      await agent.run("send", { ref: app, type: typeKeyOn, fields: [60, 1] });
+      assert.equal(await agent.call("MidiGetName", app), "survivor");
+      await using again = await startJack();
+      await agent.call("rescanPorts");
+      assert.equal(await portOf(agent, "MidiShare out 1"), port);
+      assert.equal(
+        server.log().match(/the JACK server stopped/g)?.length,
+        1,
+        server.log(),
+      );
+      void again;
+    },
+  ),
+);
+
+Deno.test(
+  hardwareTest(
+    "with no MIDI system running the driver waits without trying JACK",
+    async () => {
+      await using server = await startServer({
+        args: ["--midi-api", "auto"],
+        env: { JACK_DEFAULT_SERVER: "midishare-test-absent" },
+      });
+      await using agent = startAgent(server.socketPath, "quiet");
+      await agent.call("MidiOpen", "quiet");
+      await agent.call("rescanPorts");
+      await agent.call("rescanPorts");
+      const log = server.log();
+      // libjack prints this on every failed connection: it must never be tried.
+      assert.doesNotMatch(log, /Cannot connect to server/);
+      if (!log.includes("using ALSA")) {
+        assert.equal(log.match(/no MIDI ports yet/g)?.length, 1, log);
+      }
+    },
+  ),
+);

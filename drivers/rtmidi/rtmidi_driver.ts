@@ -31,6 +31,7 @@ import { MidiDecoder } from "@midishare/kernel/midi_decoder";
 import { MidiEncoder } from "@midishare/kernel/midi_encoder";
 import { B_PORT, W_DATE } from "@midishare/kernel/event_layout";
 import { logInfo, logWarn } from "@midishare/transport/logger";
+import { alsaSequencerExists, jackServerMayRun } from "./midi_systems.ts";
 import { OutputPacer } from "./output_pacer.ts";
 import {
   RTMIDI_API_LINUX_ALSA,
@@ -88,6 +89,9 @@ interface Port {
 
 const INPUT_BUFFER_BYTES = 1 << 20;
 const RESCAN_TICKS = 1000;
+// After a back end that seemed there failed to open, the periodic tries space out
+// up to this many rescans (about a minute).
+const MAX_RETRY_RESCANS = 64;
 const LATENESS_BUCKET_US = 10;
 const LATENESS_BUCKETS = 1000;
 
@@ -113,6 +117,9 @@ export class RtmidiDriver {
   #latenessCount = 0;
   #latenessMax = 0;
   #hasWarned = false;
+  #rescans = 0;
+  #nextTry = 0; // rescan count before which the periodic rescan does not try a back end
+  #retryRescans = 1;
   #inputScanner: RtMidiInput | null = null;
   #outputScanner: RtMidiOutput | null = null;
 
@@ -137,7 +144,7 @@ export class RtmidiDriver {
 
   /** Chooses the back end, registers the driver, creates virtual ports, scans. */
   start(): void {
-    this.#chooseApi();
+    this.#chooseApi(true);
     const ms = this.#ms;
     this.#ref = ms.MidiRegisterDriver(
       { name: "RtMidi", version: 100 },
@@ -164,9 +171,7 @@ export class RtmidiDriver {
   stop(): void {
     this.#encoder.flushAll();
     for (const port of this.#ports) if (port !== undefined) this.#close(port);
-    this.#inputScanner?.free();
-    this.#outputScanner?.free();
-    this.#inputScanner = this.#outputScanner = null;
+    this.#freeScanners();
   }
 
   /** Polls inputs, sends due note-offs and paced output, rescans every second. Real-time safe. */
@@ -181,7 +186,8 @@ export class RtmidiDriver {
         port.pacer.flush(now);
       }
     }
-    if (++this.#ticks % RESCAN_TICKS === 0) this.rescan();
+    if (++this.#ticks % RESCAN_TICKS !== 0) return;
+    if (this.#api >= 0 || ++this.#rescans >= this.#nextTry) this.rescan();
   }
 
   /** Figures for the status. */
@@ -215,6 +221,9 @@ export class RtmidiDriver {
    */
   rescan(): number {
     if (this.#ref < 0) return 0;
+    if (this.#api === RTMIDI_API_UNIX_JACK && !jackServerMayRun()) {
+      this.#loseBackEnd("the JACK server stopped");
+    }
     if (this.#api < 0) {
       this.#chooseApi();
       if (this.#api < 0) return 0;
@@ -244,41 +253,77 @@ export class RtmidiDriver {
 
   // ---- Back end and scanning
 
-  #chooseApi(): void {
+  /**
+   * Picks the first back end that is there and opens: ALSA where its sequencer
+   * exists, JACK where its server runs (auto), or the one asked for. A forced JACK
+   * is tried once at start even when no server shows, for setups the probe misses.
+   */
+  #chooseApi(isStart = false): void {
     const compiled = this.#lib.compiledApis();
-    const hasAlsa = compiled.includes(RTMIDI_API_LINUX_ALSA) &&
-      alsaSequencerExists();
-    const hasJack = compiled.includes(RTMIDI_API_UNIX_JACK);
     const choice = this.#options.api;
-    const candidates = choice === "alsa"
-      ? [RTMIDI_API_LINUX_ALSA]
-      : choice === "jack"
-      ? [RTMIDI_API_UNIX_JACK]
-      : [
-        ...(hasAlsa ? [RTMIDI_API_LINUX_ALSA] : []),
-        ...(hasJack ? [RTMIDI_API_UNIX_JACK] : []),
-      ];
+    const candidates: number[] = [];
+    if (
+      choice === "alsa" ||
+      choice === "auto" && compiled.includes(RTMIDI_API_LINUX_ALSA) &&
+        alsaSequencerExists()
+    ) candidates.push(RTMIDI_API_LINUX_ALSA);
+    if (
+      choice === "jack" && (isStart || jackServerMayRun()) ||
+      choice === "auto" && compiled.includes(RTMIDI_API_UNIX_JACK) &&
+        jackServerMayRun()
+    ) candidates.push(RTMIDI_API_UNIX_JACK);
+    let failure = "";
     for (const api of candidates) {
       try {
         // A device that can be created means the system (JACK server, ALSA) is there.
         new RtMidiOutput(this.#lib, api, this.#options.clientName).free();
         this.#api = api;
         this.#apiName = api === RTMIDI_API_UNIX_JACK ? "JACK" : "ALSA";
+        this.#hasWarned = false;
+        this.#retryRescans = 1;
         logInfo(`RtMidi driver: using ${this.#apiName} (${this.#lib.path})`);
         return;
       } catch (error) {
         if (!(error instanceof RtMidiError)) throw error;
+        failure = `: ${error.message}`;
       }
+    }
+    // Something seemed there and did not open: try less and less often.
+    if (candidates.length > 0) {
+      this.#nextTry = this.#rescans + this.#retryRescans;
+      this.#retryRescans = Math.min(MAX_RETRY_RESCANS, this.#retryRescans * 2);
     }
     if (!this.#hasWarned) {
       this.#hasWarned = true;
       const what = choice === "auto"
         ? "neither the ALSA sequencer nor a JACK server is there"
-        : `${choice} is not available`;
+        : `${choice === "jack" ? "JACK" : "ALSA"} is not available`;
       logWarn(
-        `RtMidi driver: no MIDI ports yet: ${what} (looking again every second)`,
+        `RtMidi driver: no MIDI ports yet: ${what}${failure} (looking again every second)`,
       );
     }
+  }
+
+  /** The back end went away: its slots go, the driver looks for one again. */
+  #loseBackEnd(why: string): void {
+    logWarn(`RtMidi driver: ${why}; its ports are gone`);
+    for (const port of this.#ports) if (port !== undefined) this.#remove(port);
+    this.#freeScanners();
+    this.#api = -1;
+    this.#apiName = "none";
+    this.#hasWarned = true;
+  }
+
+  #freeScanners(): void {
+    try {
+      this.#inputScanner?.free();
+      this.#outputScanner?.free();
+    } catch (error) {
+      logWarn(
+        `RtMidi driver: closing the scanners: ${(error as Error).message}`,
+      );
+    }
+    this.#inputScanner = this.#outputScanner = null;
   }
 
   /**
@@ -496,14 +541,4 @@ function indexOf(names: string[], name: string): number {
   const index = names.indexOf(name);
   if (index < 0) throw new RtMidiError(`port "${name}" is no longer there`);
   return index;
-}
-
-/** Whether the ALSA sequencer device exists. */
-function alsaSequencerExists(): boolean {
-  try {
-    Deno.statSync("/dev/snd/seq");
-    return true;
-  } catch {
-    return false;
-  }
 }
