@@ -30,17 +30,6 @@ export function startHardwarePorts(
   loop: KernelLoop,
   options: MidiPortOptions,
 ): () => RtmidiStats | null {
-  const hub = new LocalHub(loop.kernel, {
-    firstClientId: FIRST_INTERNAL_CLIENT,
-  });
-  let driver: RtmidiDriver | null = null;
-  loop.addHook({
-    afterRequests: () => hub.drain(),
-    afterTick: (now) => {
-      hub.drain();
-      driver?.afterTick(now);
-    },
-  });
   if (options.api === "off") return () => null;
   // MIDISHARE_RTMIDI_LIBRARY names the library to load instead of the usual ones.
   const only = Deno.env.get("MIDISHARE_RTMIDI_LIBRARY");
@@ -53,8 +42,11 @@ export function startHardwarePorts(
     loop.kernel.setErrorBits(MIDIerrDriverLoad);
     return () => null;
   }
+  const hub = new LocalHub(loop.kernel, {
+    firstClientId: FIRST_INTERNAL_CLIENT,
+  });
   const clock = loop.clock;
-  driver = new RtmidiDriver(
+  const driver = new RtmidiDriver(
     hub.connectClient({ reportError: reportCallbackError }),
     loaded.library,
     {
@@ -66,8 +58,15 @@ export function startHardwarePorts(
         performance.timeOrigin + performance.now() - clock.origin,
     },
   );
+  loop.addHook({
+    afterRequests: () => hub.drain(),
+    afterTick: (now) => {
+      hub.drain();
+      driver.afterTick(now);
+    },
+    needsTicks: () => driver.needsTicks(),
+  });
   driver.start();
-  const started = driver;
-  loop.setRescan(() => started.rescan());
-  return () => started.stats();
+  loop.setRescan(() => driver.rescan());
+  return () => driver.stats();
 }

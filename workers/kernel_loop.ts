@@ -51,12 +51,20 @@ const MAX_WAKE_MARGIN_MS = 0.25;
 /** Ticks with nothing scheduled before the kernel sleeps until a request. */
 export const IDLE_TICKS_BEFORE_SLEEP = 100;
 
+/**
+ * Longest idle sleep while MidiShare is awake and hooks exist: their periodic work
+ * (the port rescans) runs in the ticks caught up on waking.
+ */
+export const HOOK_IDLE_WAKE_MS = 1000;
+
 /** Work of the kernel worker's own clients (hardware drivers) inside the loop. */
 export interface LoopHook {
   /** Runs after the requests of a pass were handled. */
   afterRequests(): void;
   /** Runs after each tick of the kernel. Must be real-time safe. */
   afterTick(now: number): void;
+  /** Whether the hook needs every tick now (inputs to poll, output to finish). */
+  needsTicks(): boolean;
 }
 
 /** The server kernel with a log line for each application and client driver. */
@@ -208,7 +216,7 @@ export class KernelLoop {
       // With nothing scheduled and nothing to poll, ticks would do nothing: sleep until
       // a request, then catch them up in order. The listener wakes a deep sleeper for
       // every request, one-way ones included.
-      if (this.kernel.pendingCount > 0 || this.#hooks.length > 0) {
+      if (this.kernel.pendingCount > 0 || this.#hooksNeedTicks()) {
         this.#busyAt = this.clock.ticksDone;
       }
       // Only after a while: between the events of a live stream, a timer wake-up is
@@ -220,7 +228,10 @@ export class KernelLoop {
       const seen = Atomics.load(ctl, CTL_KERNEL_WAKE);
       if (this.#requests.peek() < 0 && Atomics.load(ctl, CTL_STOP) === 0) {
         if (isIdle) {
-          Atomics.wait(ctl, CTL_KERNEL_WAKE, seen);
+          const limit = this.kernel.isAwake && this.#hooks.length > 0
+            ? HOOK_IDLE_WAKE_MS
+            : undefined;
+          Atomics.wait(ctl, CTL_KERNEL_WAKE, seen, limit);
           this.counters.wakeups++;
         } else {
           this.#waitForTick(seen);
@@ -231,6 +242,11 @@ export class KernelLoop {
         this.#isCatchingUp = true;
       }
     }
+  }
+
+  #hooksNeedTicks(): boolean {
+    for (const hook of this.#hooks) if (hook.needsTicks()) return true;
+    return false;
   }
 
   /**

@@ -17,14 +17,18 @@ export function alsaSequencerExists(): boolean {
 
 /**
  * Whether a JACK server may answer for the server name libjack uses
- * (`JACK_DEFAULT_SERVER`, else "default"): JACK2's server socket in `/dev/shm`, or a
- * PipeWire daemon (whose libjack serves JACK clients).
+ * (`JACK_DEFAULT_SERVER`, else "default"): the JACK2 or JACK1 server socket in
+ * `/dev/shm`, or a PipeWire daemon (whose libjack serves JACK clients).
  */
 export function jackServerMayRun(): boolean {
   const env = (name: string) => Deno.env.get(name) || undefined;
   const server = env("JACK_DEFAULT_SERVER") ?? "default";
   const uid = Deno.uid() ?? 0;
+  // JACK2's server socket, then JACK1's.
   if (pathExists(`/dev/shm/jack_${server}_${uid}_0`) !== false) return true;
+  if (pathExists(`/dev/shm/jack-${uid}/${server}/jack_0`) !== false) {
+    return true;
+  }
   const runtime = env("PIPEWIRE_RUNTIME_DIR") ?? env("XDG_RUNTIME_DIR");
   if (runtime === undefined) return false;
   const remote = env("PIPEWIRE_REMOTE") ?? "pipewire-0";

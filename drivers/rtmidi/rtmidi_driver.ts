@@ -144,7 +144,7 @@ export class RtmidiDriver {
 
   /** Chooses the back end, registers the driver, creates virtual ports, scans. */
   start(): void {
-    this.#chooseApi(true);
+    this.#chooseApi();
     const ms = this.#ms;
     this.#ref = ms.MidiRegisterDriver(
       { name: "RtMidi", version: 100 },
@@ -188,6 +188,19 @@ export class RtmidiDriver {
     }
     if (++this.#ticks % RESCAN_TICKS !== 0) return;
     if (this.#api >= 0 || ++this.#rescans >= this.#nextTry) this.rescan();
+  }
+
+  /**
+   * Whether the driver needs every tick: an input to poll, a note-off or paced
+   * output waiting. Otherwise the server may sleep until a request.
+   */
+  needsTicks(): boolean {
+    if (this.#encoder.pendingNoteOffs > 0) return true;
+    for (const port of this.#ports) {
+      if (port === undefined) continue;
+      if (port.input !== null || (port.pacer?.waiting ?? 0) > 0) return true;
+    }
+    return false;
   }
 
   /** Figures for the status. */
@@ -255,10 +268,11 @@ export class RtmidiDriver {
 
   /**
    * Picks the first back end that is there and opens: ALSA where its sequencer
-   * exists, JACK where its server runs (auto), or the one asked for. A forced JACK
-   * is tried once at start even when no server shows, for setups the probe misses.
+   * exists, JACK where its server runs (auto), or the one asked for. JACK is only
+   * tried when its server shows: an RtMidi JACK device without a server is created
+   * all the same (RtMidi only prints a warning), so it proves nothing.
    */
-  #chooseApi(isStart = false): void {
+  #chooseApi(): void {
     const compiled = this.#lib.compiledApis();
     const choice = this.#options.api;
     const candidates: number[] = [];
@@ -268,7 +282,7 @@ export class RtmidiDriver {
         alsaSequencerExists()
     ) candidates.push(RTMIDI_API_LINUX_ALSA);
     if (
-      choice === "jack" && (isStart || jackServerMayRun()) ||
+      choice === "jack" && jackServerMayRun() ||
       choice === "auto" && compiled.includes(RTMIDI_API_UNIX_JACK) &&
         jackServerMayRun()
     ) candidates.push(RTMIDI_API_UNIX_JACK);
