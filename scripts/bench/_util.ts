@@ -28,9 +28,13 @@ export async function tempSocket(): Promise<string> {
   return `${await Deno.makeTempDir({ prefix: "midishare-bench-" })}/ms.sock`;
 }
 
-/** Starts `main.ts serve --persist` and waits until it listens. */
+/**
+ * Starts `main.ts serve --persist` and waits until it listens. Hardware ports are off
+ * unless `withPorts`: only the idle figure measures the server as users start it.
+ */
 export async function startServer(
   socketPath: string,
+  { withPorts = false } = {},
 ): Promise<Deno.ChildProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -42,6 +46,7 @@ export async function startServer(
       socketPath,
       "--persist",
       "--quiet",
+      ...(withPorts ? [] : ["--midi-api", "off"]),
     ],
     stdin: "null",
     stdout: "null",

@@ -28,7 +28,7 @@ async function cpu(pid: number): Promise<number> {
 }
 
 const path = await tempSocket();
-const server = await startServer(path);
+const server = await startServer(path, { withPorts: true });
 await new Promise((r) => setTimeout(r, 500));
 const dormantCpu = await cpu(server.pid);
 const dormantRss = await rssMiB(server.pid);
