@@ -52,21 +52,28 @@ export interface ServerProcess extends AsyncDisposable {
   stop(): Promise<Deno.CommandStatus>;
 }
 
-/** Starts `main.ts serve` on a new socket and waits until it listens. */
+/**
+ * Starts `main.ts serve --persist` on a new socket and waits until it listens; with
+ * `viaStartTask`, the README's `deno task start` instead, as a user runs it.
+ */
 export async function startServer(
-  options: { args?: string[]; env?: Record<string, string> } = {},
+  options: {
+    args?: string[];
+    env?: Record<string, string>;
+    viaStartTask?: boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const dir = await tempSocketDir();
   const socketPath = `${dir}/ms.sock`;
+  const command = options.viaStartTask
+    ? ["task", "--quiet", "start"]
+    : ["run", "-A", MAIN, "serve", "--persist"];
   const child = new Deno.Command(Deno.execPath(), {
+    cwd: new URL("..", import.meta.url).pathname,
     args: [
-      "run",
-      "-A",
-      MAIN,
-      "serve",
+      ...command,
       "--socket",
       socketPath,
-      "--persist",
       // Tests that are not about hardware ports do not depend on the machine's MIDI.
       ...(options.args?.includes("--midi-api") ? [] : ["--midi-api", "off"]),
       ...(options.args ?? []),

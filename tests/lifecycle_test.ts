@@ -110,6 +110,21 @@ Deno.test("ten clients starting at once start exactly one server", async () => {
   }
 });
 
+Deno.test("`deno task start` runs a server that stays up until it is told to stop", async () => {
+  const server = await startServer({ viaStartTask: true });
+  await using agent = startAgent(server.socketPath, "visitor");
+  const ref = await agent.call("MidiOpen", "visitor") as number;
+  await agent.call("MidiClose", ref);
+  await agent.call("MidiCountAppls");
+  // Longer than the 3 s an auto-started server lingers after its last application.
+  await new Promise((resolve) => setTimeout(resolve, 3500));
+  assert.equal(await isListening(server.socketPath), true);
+  const status = await server.stop();
+  assert.equal(status.code, 0);
+  assert.equal(await Deno.stat(server.socketPath).catch(() => null), null);
+  assert.match(server.log(), /stopping: signal received/);
+});
+
 Deno.test("SIGTERM stops the server cleanly and tells its clients", async () => {
   const server = await startServer();
   await using withAppl = startAgent(server.socketPath, "with");
