@@ -33,7 +33,9 @@ export async function run(args: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      args,
+      // `serve` takes no positional arguments, so a "--" can only be the habit of
+      // `deno task start -- --midi-api jack`, which deno passes through: skip it.
+      args: args.filter((arg) => arg !== "--"),
       options: {
         socket: { type: "string" },
         persist: { type: "boolean" },

@@ -54,7 +54,7 @@ export interface ServerProcess extends AsyncDisposable {
 
 /**
  * Starts `main.ts serve --persist` on a new socket and waits until it listens; with
- * `viaStartTask`, the README's `deno task start` instead, as a user runs it.
+ * `viaStartTask`, `deno task start -- [options]` instead, as a user runs it.
  */
 export async function startServer(
   options: {
@@ -66,7 +66,7 @@ export async function startServer(
   const dir = await tempSocketDir();
   const socketPath = `${dir}/ms.sock`;
   const command = options.viaStartTask
-    ? ["task", "--quiet", "start"]
+    ? ["task", "--quiet", "start", "--"]
     : ["run", "-A", MAIN, "serve", "--persist"];
   const child = new Deno.Command(Deno.execPath(), {
     cwd: new URL("..", import.meta.url).pathname,
