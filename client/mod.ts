@@ -43,6 +43,7 @@ export {
 } from "@midishare/kernel/errors";
 export type {
   ApplAlarm,
+  ApplyProc,
   DriverInfos,
   MidiEv,
   MidiEvRef,

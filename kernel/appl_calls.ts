@@ -133,6 +133,8 @@ export class ApplCalls extends EventCalls {
   // Refnums that received events this tick, in order of first delivery.
   readonly #rcvOrder = new Int32Array(REFNUM_COUNT);
   #rcvCount = 0;
+  /** Cell of the task whose function runs now (NIL outside tasks). */
+  #runningCell = NIL;
   readonly #rcvMarked = new Uint8Array(REFNUM_COUNT);
 
   /**
@@ -531,7 +533,9 @@ export class ApplCalls extends EventCalls {
       );
     }
     const state = EvHandle.stateOf(e);
-    if (state === ST_TASK) {
+    if (state === ST_TASK && EvHandle.cellOf(e) === this.#runningCell) {
+      // A task forgetting itself: its cells go back when it returns.
+    } else if (state === ST_TASK) {
       const cell = EvHandle.cellOf(e);
       const where = this.#tasks.whereIs(cell);
       if (where === TASK_SCHEDULED) this.#tasks.remove(cell);
@@ -573,13 +577,19 @@ export class ApplCalls extends EventCalls {
 
   // ---- Internals
 
-  /** Frees a task event, then calls its function if it has one. */
+  /** Calls a task's function if it has one, then frees the task event (spec §7.15). */
   #run(cell: number, date: number): void {
     const [fn, a1, a2, a3] = this.memory.taskSlots(cell);
     const ref = eventRefNum(this.memory.pool, cell) & 0x7f;
-    this.memory.release(cell);
-    if (typeof fn === "function") {
-      this.safely(() => (fn as Task)(date, ref, a1, a2, a3));
+    const outer = this.#runningCell;
+    this.#runningCell = cell;
+    try {
+      if (typeof fn === "function") {
+        this.safely(() => (fn as Task)(date, ref, a1, a2, a3));
+      }
+    } finally {
+      this.#runningCell = outer;
+      this.memory.release(cell);
     }
   }
 

@@ -23,6 +23,7 @@ import {
 import { checkNumber, describe, toLong, toShort } from "./numbers.ts";
 import {
   addSeq,
+  type ApplyProc,
   applySeq,
   checkSeq,
   clearSeq,
@@ -209,7 +210,7 @@ export class EventCalls {
   }
 
   /** Calls `proc` on each event in order; `proc` may free the current event. */
-  MidiApplySeq(s: MidiSeq | null, proc: ((e: MidiEv) => void) | null): void {
+  MidiApplySeq(s: MidiSeq | null, proc: ApplyProc | null): void {
     const seq = checkSeq(s, "apply to the sequence");
     if (seq === null || proc === null || proc === undefined) return;
     if (typeof proc !== "function") {

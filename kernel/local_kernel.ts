@@ -48,7 +48,10 @@ export interface LocalKernelOptions extends ClientMemoryOptions {
   serverPoolCellCount?: number;
   /** Time the clock restarts at on wake-up (tests of the wrap-around); default 0. */
   wakeTime?: number;
-  /** Receives exceptions thrown by callbacks; by default they are dropped. */
+  /**
+   * Receives exceptions thrown by callbacks; by default they are dropped (the kernel does
+   * no I/O). `createKernel` of `@midishare/client` reports them on the console (§1.5).
+   */
   reportError?: (error: unknown) => void;
 }
 

@@ -33,7 +33,7 @@ export {
   type MidiShareErrorCode,
 } from "./errors.ts";
 export type { EvHandle, HandleHost, MidiEv } from "./ev_handle.ts";
-export type { MidiSeq } from "./sequence.ts";
+export type { ApplyProc, MidiSeq } from "./sequence.ts";
 export type { FilterHandle, MidiFilter } from "./filter_handle.ts";
 export type { MidiMailBox } from "./event_calls.ts";
 export type { ClientInbox, MidiEvRef, ServerLink, Task } from "./appl_calls.ts";

@@ -149,8 +149,11 @@ export function freeSeq(memory: ClientMemory, seq: SeqHandle): void {
   memory.releaseCell(SeqHandle.cellOf(seq));
 }
 
+/** The function `MidiApplySeq` calls on each event (spec §1.5). */
+export type ApplyProc = (e: MidiEv) => void;
+
 /** `MidiApplySeq`: calls `proc` on each event, reading the successor first. */
-export function applySeq(seq: SeqHandle, proc: (e: MidiEv) => void): void {
+export function applySeq(seq: SeqHandle, proc: ApplyProc): void {
   let e = seq.first;
   while (e !== null) {
     const next = e.link;

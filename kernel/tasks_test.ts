@@ -241,6 +241,21 @@ Deno.test("MidiDTask() joins the DTask list at its date (spec §7.15)", async (t
     assert.equal(ms.MidiCountDTasks(a), 1);
   });
 
+  await t.step("a task's cells go back after its function returns", () => {
+    const { ms, a } = one();
+    const inside: number[] = [];
+    const free = ms.MidiFreeSpace();
+    ms.MidiDTask(() => inside.push(ms.MidiFreeSpace()), 1, a);
+    const cellsPerTask = free - ms.MidiFreeSpace();
+    ms.MidiTask(() => inside.push(ms.MidiFreeSpace()), 1, a);
+    ms.advance(1);
+    ms.MidiExec1DTask(a);
+    // Each function still sees its own task's cells, as well as the cells of the DTask
+    // that waits to be executed.
+    assert.deepEqual(inside, [free - 2 * cellsPerTask, free - cellsPerTask]);
+    assert.equal(ms.MidiFreeSpace(), free);
+  });
+
   await t.step(
     "MidiExec1DTask runs exactly one, in date then send order",
     () => {

@@ -97,14 +97,14 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
         (ref, code) => alarms.push({ ref, code }),
       );
       return null;
-    case "send": { // MidiSendAt at `date`, or `in` ms from now, or MidiSendIm
+    case "send": { // MidiSendAt at `date`, or `in` ms from now, or MidiSendIm; the time
       const e = makeEvent(cmd);
       const ref = cmd.ref as number;
       if (cmd.date !== undefined) ms.MidiSendAt(ref, e, cmd.date as number);
       else if (cmd.in !== undefined) {
         ms.MidiSendAt(ref, e, ms.MidiGetTime() + (cmd.in as number));
       } else ms.MidiSendIm(ref, e);
-      return null;
+      return ms.MidiGetTime();
     }
     case "sendMany": { // `count` events 1 ms apart from `date`, field 0 = index
       const start = cmd.date as number;

@@ -119,6 +119,41 @@ Deno.test("MidiGetTime in a client agrees with the server's clock within 1 ms", 
   );
 });
 
+Deno.test("a request that wakes an idle server is handled at the current date", async () => {
+  await using server = await startServer();
+  await using agent = startAgent(server.socketPath, "late");
+  const ref = await agent.call("MidiOpen", "late") as number;
+  await agent.call("MidiConnect", ref, ref, 1);
+  await agent.run("collect", { ref });
+  for (let round = 0; round < 3; round++) {
+    // Past the 100 idle ticks after which the kernel sleeps until a request.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const { before, server: at, after } = await agent.run("serverTime") as {
+      before: number;
+      server: number;
+      after: number;
+    };
+    assert.ok(
+      at >= before - 1 && at <= after + 1,
+      `round ${round}: server time ${at} outside [${before}, ${after}]`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const sentAt = await agent.run("send", { ref, type: typeKeyOn }) as number;
+    const [got] = await gather<{ date: number; arrival: number }>(
+      agent,
+      "received",
+      1,
+    );
+    // Dated by the server between the send and the arrival, not at the sleep's start.
+    assert.ok(
+      got!.date >= sentAt - 1 && got!.date <= got!.arrival,
+      `round ${round}: MidiSendIm at ${sentAt} dated ${got!.date}, arrived at ${
+        got!.arrival
+      }`,
+    );
+  }
+});
+
 Deno.test("a SysEx of 1 MiB crosses from one client process to another in one event", async () => {
   await using server = await startServer();
   await using sender = startAgent(server.socketPath, "sender");

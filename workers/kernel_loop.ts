@@ -293,6 +293,9 @@ export class KernelLoop {
 
   /** One pass: requests, due ticks, then wakes the listener if needed. */
   step(): void {
+    // After an idle sleep, the empty ticks of the sleep come first: the requests that
+    // woke the loop are dated now, not when it fell asleep.
+    if (this.#isCatchingUp) this.#runDueTicks();
     // Requests first: what was sent before a tick's due time belongs to that tick.
     this.#drainRequests();
     for (const hook of this.#hooks) hook.afterRequests();
