@@ -39,7 +39,12 @@ import {
 } from "@midishare/transport/client_runtime";
 import * as stubs from "@midishare/transport/gen/client_stubs_gen";
 import { reportCallbackError } from "@midishare/transport/logger";
-import type { ReadEventResult, WireReader } from "@midishare/transport/wire";
+import {
+  eventWireSize,
+  MAX_EVENT_BYTES,
+  type ReadEventResult,
+  type WireReader,
+} from "@midishare/transport/wire";
 
 /** Options of a {@link RemoteMidiShare}. */
 export interface RemoteOptions
@@ -66,6 +71,13 @@ class RemoteLink implements ServerLink {
   }
 
   sendEvent(pool: CellPool, cell: number, isImmediate: boolean): void {
+    // Checked here: a frame over the limit would make the server drop the connection.
+    const size = eventWireSize(pool, cell);
+    if (size > MAX_EVENT_BYTES) {
+      throw new RangeError(
+        `Cannot send the event: it takes ${size} bytes, more than the ${MAX_EVENT_BYTES} an event may take between processes; it was not sent and is still yours`,
+      );
+    }
     if (isImmediate) stubs.MidiSendIm(this.#rt, pool, cell);
     else stubs.MidiSend(this.#rt, pool, cell);
   }

@@ -173,6 +173,29 @@ Deno.test("a SysEx of 1 MiB crosses from one client process to another in one ev
   assert.deepEqual(event!.fields, [size, sum]);
 });
 
+Deno.test("a SysEx too large for one frame is refused in the client, which stays connected", async () => {
+  await using server = await startServer();
+  await using sender = startAgent(server.socketPath, "sender");
+  await using receiver = startAgent(server.socketPath, "receiver");
+  const a = await sender.call("MidiOpen", "sender") as number;
+  const b = await receiver.call("MidiOpen", "receiver") as number;
+  await receiver.run("collect", { ref: b });
+  await sender.call("MidiGrowSpace", 400_000);
+  await sender.call("MidiConnect", a, b, true);
+  await assert.rejects(
+    sender.run("send", { ref: a, type: typeSysEx, bytes: 4 << 20 }),
+    /Cannot send the event: it takes \d+ bytes, more than the 4194304/,
+  );
+  await sender.run("send", { ref: a, type: typeKeyOn, fields: [7] });
+  const got = await gather<Received>(receiver, "received", 1);
+  assert.deepEqual(got.map((e) => e.fields[0]), [7]);
+  assert.equal(
+    (await sender.run("state") as { state: string }).state,
+    "active",
+  );
+  assert.doesNotMatch(server.log(), /frame of/);
+});
+
 Deno.test("a filter changed after it was installed takes effect across processes", async () => {
   await using server = await startServer();
   await using sender = startAgent(server.socketPath, "sender");

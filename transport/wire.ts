@@ -31,8 +31,10 @@ import {
 export const PROTOCOL_MAGIC = 0x5248534d;
 /** Version of this protocol; a peer with another one is refused. */
 export const PROTOCOL_VERSION = 1;
-/** Largest frame payload accepted: room for a SysEx of 4 MiB. */
-export const MAX_FRAME_BYTES: number = 4 * 1024 * 1024 + 256;
+/** Largest event on the wire (head included): a SysEx of almost 4 MiB. */
+export const MAX_EVENT_BYTES: number = 4 * 1024 * 1024;
+/** Largest frame payload accepted: an event of {@link MAX_EVENT_BYTES} and its call. */
+export const MAX_FRAME_BYTES: number = MAX_EVENT_BYTES + 256;
 
 /** Frame kinds, client to server. */
 export const F_HELLO = 0x01;
