@@ -8,6 +8,7 @@ interface Received {
   date: number;
   arrival: number;
   fields: number[];
+  ref: number;
   refNum: number;
   type: number;
 }
@@ -171,6 +172,31 @@ Deno.test("a SysEx of 1 MiB crosses from one client process to another in one ev
   for (let i = 0; i < size; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
   assert.equal(event!.type, typeSysEx);
   assert.deepEqual(event!.fields, [size, sum]);
+});
+
+Deno.test("a burst larger than the output ring waits for room instead of being lost", async () => {
+  await using server = await startServer();
+  await using sender = startAgent(server.socketPath, "sender");
+  await using receiver = startAgent(server.socketPath, "receiver");
+  const a = await sender.call("MidiOpen", "sender") as number;
+  await sender.call("MidiGrowSpace", 100_000);
+  await receiver.call("MidiGrowSpace", 2_000_000);
+  // 20 copies of 1 MiB in one tick: more than the 16 MiB output ring holds.
+  const refs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const b = await receiver.call("MidiOpen", `receiver ${i}`) as number;
+    await receiver.run("collect", { ref: b });
+    await sender.call("MidiConnect", a, b, true);
+    refs.push(b);
+  }
+  const size = 1 << 20;
+  await sender.run("send", { ref: a, type: typeSysEx, bytes: size });
+  const got = await gather<Received>(receiver, "received", 20, 30_000);
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
+  assert.deepEqual(got.map((e) => e.ref).sort((x, y) => x - y), refs);
+  assert.ok(got.every((e) => e.fields[0] === size && e.fields[1] === sum));
+  assert.doesNotMatch(server.log(), /dropped/);
 });
 
 Deno.test("a SysEx too large for one frame is refused in the client, which stays connected", async () => {

@@ -40,6 +40,7 @@ import {
   REQ_DISCONNECT,
   type SharedMemory,
 } from "./shared_layout.ts";
+import { OutputBacklog } from "./output_backlog.ts";
 import { type OutputState, SocketSink } from "./socket_sink.ts";
 
 /** How long the kernel polls for a next request after answering one, in ms. */
@@ -155,7 +156,10 @@ export class KernelLoop {
   readonly #control: Int32Array;
   readonly #requests: Ring;
   readonly #output: Ring;
-  readonly #outputState: OutputState = { hasOutput: false, droppedFrames: 0 };
+  readonly #outputState: OutputState = {
+    hasOutput: false,
+    backlog: new OutputBacklog(),
+  };
   readonly #sinks = new Map<number, SocketSink>();
   readonly #clientNames = new Map<number, string>();
   readonly #reader = new WireReader(
@@ -203,7 +207,7 @@ export class KernelLoop {
 
   /** Frames dropped because the output ring was full. */
   get droppedFrames(): number {
-    return this.#outputState.droppedFrames;
+    return this.#outputState.backlog.droppedRecords;
   }
 
   /** Runs until the stop flag is set. */
@@ -216,7 +220,10 @@ export class KernelLoop {
       // With nothing scheduled and nothing to poll, ticks would do nothing: sleep until
       // a request, then catch them up in order. The listener wakes a deep sleeper for
       // every request, one-way ones included.
-      if (this.kernel.pendingCount > 0 || this.#hooksNeedTicks()) {
+      if (
+        this.kernel.pendingCount > 0 || this.#hooksNeedTicks() ||
+        !this.#outputState.backlog.isEmpty
+      ) {
         this.#busyAt = this.clock.ticksDone;
       }
       // Only after a while: between the events of a live stream, a timer wake-up is
@@ -300,18 +307,22 @@ export class KernelLoop {
     this.#drainRequests();
     for (const hook of this.#hooks) hook.afterRequests();
     this.#runDueTicks();
+    const backlog = this.#outputState.backlog;
+    if (!backlog.isEmpty && backlog.flushInto(this.#output)) {
+      this.#outputState.hasOutput = true;
+    }
     if (this.#outputState.hasOutput) {
       this.#outputState.hasOutput = false;
       Atomics.add(this.#control, CTL_LISTENER_WAKE, 1);
       Atomics.notify(this.#control, CTL_LISTENER_WAKE);
     }
-    if (this.#outputState.droppedFrames !== this.#reportedDrops) {
+    if (backlog.droppedRecords !== this.#reportedDrops) {
       logWarn(
-        `output ring full: ${
-          this.#outputState.droppedFrames - this.#reportedDrops
+        `output backlog full (${backlog.bytes} bytes wait for the listener): ${
+          backlog.droppedRecords - this.#reportedDrops
         } frames dropped`,
       );
-      this.#reportedDrops = this.#outputState.droppedFrames;
+      this.#reportedDrops = backlog.droppedRecords;
     }
   }
 

@@ -3,8 +3,8 @@
  * frame in the output ring, addressed to the client, which the listening worker
  * writes to its socket.
  *
- * Runs in the kernel worker. Real-time safe: frames are written in place in the ring;
- * a full ring drops the frame and counts it.
+ * Runs in the kernel worker. Real-time safe while the ring has room: frames are written
+ * in place in the ring. When it is full they wait in order in the {@link OutputBacklog}.
  *
  * @module
  */
@@ -24,15 +24,16 @@ import {
   F_WAKEUP,
   writeEvent,
 } from "@midishare/transport/wire";
+import type { OutputBacklog } from "./output_backlog.ts";
 import { OUT_FRAMES } from "./shared_layout.ts";
 import type { ServerClock } from "./server_clock.ts";
 
-/** Shared by the sinks of one kernel worker: whether output was written since the last notify. */
+/** Shared by the sinks of one kernel worker. */
 export interface OutputState {
   /** Set when a frame was written; the loop clears it when it wakes the listener. */
   hasOutput: boolean;
-  /** Frames dropped because the output ring was full. */
-  droppedFrames: number;
+  /** Frames that wait for room in the ring, in order. */
+  backlog: OutputBacklog;
 }
 
 /** A {@link ClientSink} writing frames for one socket client. */
@@ -41,6 +42,10 @@ export class SocketSink implements ClientSink {
   readonly #ring: Ring;
   readonly #clock: ServerClock;
   readonly #state: OutputState;
+  /** Where the frame begun last is written: the ring's memory or a backlog record. */
+  #bytes: Uint8Array;
+  #view: DataView;
+  #isInRing = true;
 
   /** A sink for client `client` writing into `ring`. */
   constructor(
@@ -53,53 +58,64 @@ export class SocketSink implements ClientSink {
     this.#ring = ring;
     this.#clock = clock;
     this.#state = state;
+    this.#bytes = ring.bytes;
+    this.#view = ring.view;
   }
 
   /**
-   * Reserves a record holding one frame of `payload` bytes (kind included) and writes
-   * the record header, frame length and kind; returns the offset after the kind, or
-   * −1 (counted) when the ring is full.
+   * Reserves a record of `length` bytes after its 4-byte header, in the ring or, when
+   * the ring is full or records already wait, in the backlog; writes the header and
+   * returns the offset after it in {@link #bytes}, or −1 when even the backlog is full.
    */
-  #begin(kind: number, payload: number): number {
-    const ring = this.#ring;
-    const at = ring.reserve(4 + 4 + payload);
-    if (at < 0) {
-      this.#state.droppedFrames++;
-      return -1;
+  #reserve(length: number): number {
+    const backlog = this.#state.backlog;
+    let at = backlog.isEmpty ? this.#ring.reserve(4 + length) : -1;
+    if (at >= 0) {
+      this.#bytes = this.#ring.bytes;
+      this.#view = this.#ring.view;
+      this.#isInRing = true;
+    } else {
+      const record = backlog.allocate(4 + length);
+      if (record === null) return -1;
+      this.#bytes = record;
+      this.#view = new DataView(record.buffer);
+      this.#isInRing = false;
+      at = 0;
     }
-    ring.view.setUint16(at, this.#client, true);
-    ring.view.setUint16(at + 2, OUT_FRAMES, true);
-    ring.view.setUint32(at + 4, payload, true);
-    ring.bytes[at + 8] = kind;
-    return at + 9;
+    this.#view.setUint16(at, this.#client, true);
+    this.#view.setUint16(at + 2, OUT_FRAMES, true);
+    return at + 4;
+  }
+
+  /** Begins one frame of `payload` bytes (kind included); returns the offset after the kind. */
+  #begin(kind: number, payload: number): number {
+    const at = this.#reserve(4 + payload);
+    if (at < 0) return -1;
+    this.#view.setUint32(at, payload, true);
+    this.#bytes[at + 4] = kind;
+    return at + 5;
   }
 
   #end(): void {
-    this.#ring.commit();
+    if (this.#isInRing) this.#ring.commit();
+    else this.#state.backlog.push(this.#bytes);
     this.#state.hasOutput = true;
   }
 
   /** Writes raw frames (a reply built elsewhere). */
   writeFrames(bytes: Uint8Array, length: number): void {
-    const ring = this.#ring;
-    const at = ring.reserve(4 + length);
-    if (at < 0) {
-      this.#state.droppedFrames++;
-      return;
-    }
-    ring.view.setUint16(at, this.#client, true);
-    ring.view.setUint16(at + 2, OUT_FRAMES, true);
-    ring.bytes.set(bytes.subarray(0, length), at + 4);
+    const at = this.#reserve(length);
+    if (at < 0) return;
+    this.#bytes.set(bytes.subarray(0, length), at);
     this.#end();
   }
 
   deliver(refNum: number, pool: CellPool, cell: number, port: number): void {
     const at = this.#begin(F_DELIVER, 2 + eventWireSize(pool, cell));
     if (at < 0) return;
-    const ring = this.#ring;
-    ring.bytes[at] = refNum;
-    writeEvent(ring.bytes, ring.view, at + 1, pool, cell);
-    ring.bytes[at + 1 + 6] = port; // the port byte of the event head
+    this.#bytes[at] = refNum;
+    writeEvent(this.#bytes, this.#view, at + 1, pool, cell);
+    this.#bytes[at + 1 + 6] = port; // the port byte of the event head
     this.#end();
   }
 
@@ -112,8 +128,8 @@ export class SocketSink implements ClientSink {
   ) {
     const at = this.#begin(kind, 14);
     if (at < 0) return;
-    const v = this.#ring.view;
-    this.#ring.bytes[at] = refNum;
+    const v = this.#view;
+    this.#bytes[at] = refNum;
     v.setInt32(at + 1, id, true);
     v.setInt32(at + 5, serial, true);
     v.setUint32(at + 9, date, true);
@@ -140,15 +156,15 @@ export class SocketSink implements ClientSink {
   applAlarm(refNum: number, code: number): void {
     const at = this.#begin(F_APPL_ALARM, 6);
     if (at < 0) return;
-    this.#ring.bytes[at] = refNum;
-    this.#ring.view.setInt32(at + 1, code, true);
+    this.#bytes[at] = refNum;
+    this.#view.setInt32(at + 1, code, true);
     this.#end();
   }
 
   #ref(kind: number, refNum: number): void {
     const at = this.#begin(kind, 2);
     if (at < 0) return;
-    this.#ring.bytes[at] = refNum;
+    this.#bytes[at] = refNum;
     this.#end();
   }
 
@@ -168,10 +184,10 @@ export class SocketSink implements ClientSink {
     this.#clock.sync(isAwake);
     const at = this.#begin(F_STATE, 14);
     if (at < 0) return;
-    const v = this.#ring.view;
+    const v = this.#view;
     v.setUint16(at, applCount, true);
     v.setUint16(at + 2, driverCount, true);
-    this.#ring.bytes[at + 4] = isAwake ? 1 : 0;
+    this.#bytes[at + 4] = isAwake ? 1 : 0;
     v.setFloat64(at + 5, this.#clock.origin, true);
     this.#end();
   }
