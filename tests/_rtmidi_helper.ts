@@ -2,6 +2,7 @@
 // port "helper out", sending what standard input asks for.
 //   sysex N   a SysEx of N data bytes (i & 0x7F)
 //   notes     Note On 60 100, then Note On 60 0, on channel 3
+//   realtime  Clock, Start, Active Sensing (bytes RtMidi ignores unless told not to)
 // Prints "ready" once its port exists, then "sent" after each command.
 // deno-lint-ignore-file no-console
 import {
@@ -28,6 +29,10 @@ for await (const chunk of Deno.stdin.readable) {
       for (let i = 0; i < n; i++) bytes[i + 1] = i & 0x7f;
       bytes[n + 1] = 0xf7;
       out.send(bytes, bytes.length);
+    } else if (command === "realtime") {
+      for (const byte of [0xf8, 0xfa, 0xfe]) {
+        out.send(new Uint8Array([byte]), 1);
+      }
     } else if (command === "notes") {
       out.send(new Uint8Array([0x93, 60, 100]), 3);
       out.send(new Uint8Array([0x93, 60, 0]), 3);

@@ -9,10 +9,12 @@ import {
   startServer,
   waitFor,
 } from "./_harness.ts";
+import { alsaSequencerExists } from "../drivers/rtmidi/midi_systems.ts";
 import { hardwareTest, ports, startJack, startJackClient } from "./_jack.ts";
 
 const typeKeyOn = 1, typeKeyOff = 2, typeCtrlChange = 4, typeProgChange = 5;
 const typePitchWheel = 7, typeSysEx = 17, typeNote = 0, typeCtrl14b = 131;
+const typeClock = 10, typeStart = 11, typeActiveSens = 15;
 const MIDIRemoveSlot = 15, MIDIAddSlot = 14;
 
 interface Slot {
@@ -24,6 +26,8 @@ interface Slot {
 
 interface Received {
   type: number;
+  date: number;
+  arrival: number;
   port: number;
   chan: number;
   refNum: number;
@@ -145,8 +149,11 @@ Deno.test(
         async () => (await ports(jack.env)).includes("seq:out"),
         "seq:out",
       );
+      // Where the ALSA sequencer is missing (as on CI machines), the default choice
+      // must find JACK by itself.
+      const api = alsaSequencerExists() ? "jack" : "auto";
       await using server = await startServer({
-        args: ["--midi-api", "jack"],
+        args: ["--midi-api", api],
         env: jack.env,
       });
       await using agent = startAgent(server.socketPath, "listener");
@@ -171,6 +178,7 @@ Deno.test(
         got.some((e) => e.type === typeKeyOn) &&
           got.some((e) => e.type === typeKeyOff),
       );
+      assert.match(server.log(), /RtMidi driver: using JACK/);
       await seq.stop();
     },
   ),
@@ -224,12 +232,21 @@ Deno.test(
       const lines = helper.stdout.pipeThrough(new TextDecoderStream())
         .getReader();
       await lines.read(); // "ready"
-      const slotCount = await agent.call("rescanPorts") as number;
-      assert.ok(slotCount >= 2);
+      // No rescanPorts here: the driver looks at the port lists every second.
       const inPort = await portOf(agent, "helper:helper out");
       const writer = helper.stdin.getWriter();
-      await writer.write(new TextEncoder().encode("sysex 1024\nnotes\n"));
-      const got = await gather<Received>(agent, "received", 3);
+      const before = (await agent.run("time") as { time: number }).time;
+      await writer.write(
+        new TextEncoder().encode("sysex 1024\nnotes\nrealtime\n"),
+      );
+      const got = await gather<Received>(agent, "received", 6);
+      // Stamped with the date they came in at, which is before they reached the client.
+      for (const e of got) {
+        assert.ok(
+          e.date >= before && e.date <= e.arrival,
+          `input dated ${e.date}, sent after ${before}, arrived at ${e.arrival}`,
+        );
+      }
       let sum = 0;
       for (let i = 0; i < 1024; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
       assert.deepEqual(got[0], {
@@ -241,6 +258,9 @@ Deno.test(
       assert.deepEqual(got.slice(1).map((e) => [e.type, e.chan, e.fields]), [
         [typeKeyOn, 3, [60, 100]],
         [typeKeyOn, 3, [60, 0]],
+        [typeClock, 0, []],
+        [typeStart, 0, []],
+        [typeActiveSens, 0, []],
       ]);
       await writer.close();
       helper.kill("SIGTERM");

@@ -502,6 +502,9 @@ export class RtmidiDriver {
       if (n < 0) {
         this.#inputLost++;
         if (n === -2) return; // an RtMidi error: try again next tick
+        logWarn(
+          `RtMidi driver: a message of more than ${INPUT_BUFFER_BYTES} bytes from "${port.name}" was lost`,
+        );
         continue;
       }
       decoder.decode(buffer, n, this.#now, port.slotRef);
