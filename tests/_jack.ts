@@ -58,15 +58,50 @@ export function hardwareTest(
   name: string,
   fn: () => Promise<void>,
 ): Deno.TestDefinition {
+  return gatedTest(name, fn, why);
+}
+
+/**
+ * Like {@link hardwareTest}, for the RtMidi benchmark, which also builds a small JACK
+ * client: it needs a C compiler and the JACK headers (Debian libjack-jackd2-dev).
+ */
+export function hardwareBenchTest(
+  name: string,
+  fn: () => Promise<void>,
+): Deno.TestDefinition {
+  let lack = why;
+  if (lack === null && !which("cc")) lack = "no C compiler (cc)";
+  if (lack === null && !isFile("/usr/include/jack/midiport.h")) {
+    lack = "no JACK headers (Debian package libjack-jackd2-dev)";
+  }
+  if (lack !== null && why === null && !REQUIRED) {
+    console.log(`RtMidi benchmark test skipped: ${lack}`);
+  }
+  return gatedTest(name, fn, lack);
+}
+
+function gatedTest(
+  name: string,
+  fn: () => Promise<void>,
+  lack: string | null,
+): Deno.TestDefinition {
   return {
     name,
-    ignore: why !== null && !REQUIRED,
-    fn: why === null ? fn : () => {
+    ignore: lack !== null && !REQUIRED,
+    fn: lack === null ? fn : () => {
       throw new Error(
-        `RtMidi and JACK are required (MIDISHARE_REQUIRE_RTMIDI=1): ${why}`,
+        `RtMidi and JACK are required (MIDISHARE_REQUIRE_RTMIDI=1): ${lack}`,
       );
     },
   };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** A JACK server with the dummy back end, private to one test. */

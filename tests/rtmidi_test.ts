@@ -10,7 +10,13 @@ import {
   waitFor,
 } from "./_harness.ts";
 import { alsaSequencerExists } from "../drivers/rtmidi/midi_systems.ts";
-import { hardwareTest, ports, startJack, startJackClient } from "./_jack.ts";
+import {
+  hardwareBenchTest,
+  hardwareTest,
+  ports,
+  startJack,
+  startJackClient,
+} from "./_jack.ts";
 
 const typeKeyOn = 1, typeKeyOff = 2, typeCtrlChange = 4, typeProgChange = 5;
 const typePitchWheel = 7, typeSysEx = 17, typeNote = 0, typeCtrl14b = 131;
@@ -511,6 +517,35 @@ Deno.test(
       // server shows.
       assert.doesNotMatch(log, /Cannot connect to server/);
       assert.equal(log.match(/no MIDI ports yet/g)?.length, 1, log);
+    },
+  ),
+);
+
+// Last, after the other hardware tests: the benchmark runs its own JACK server.
+Deno.test(
+  hardwareBenchTest(
+    "the RtMidi benchmark runs and reports both loops and the output lateness",
+    async () => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("../scripts/bench/rtmidi_loop.ts", import.meta.url).pathname,
+          "32",
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert.ok(
+        out.success,
+        `the benchmark failed:\n${text}${new TextDecoder().decode(out.stderr)}`,
+      );
+      const r = JSON.parse(text.trim().split("\n").at(-1)!);
+      for (const loop of [r.direct, r.midiShare]) {
+        assert.ok(loop.averageMs > 0 && loop.p99Ms >= loop.p50Ms, text);
+      }
+      assert.equal(r.scheduledOutputLateness.count, 2000);
     },
   ),
 );
