@@ -76,14 +76,23 @@ Deno.test("a client killed with SIGKILL is cleaned up at once", async () => {
 Deno.test("a server killed with SIGKILL fails pending and later calls with UNREACHABLE", async () => {
   await using server = await startServer();
   await using agent = startAgent(server.socketPath, "agent");
+  await using other = startAgent(server.socketPath, "other");
   const ref = await agent.call("MidiOpen", "agent") as number;
+  const otherRef = await other.call("MidiOpen", "other") as number;
   await agent.run("watchAlarms", { ref });
-  // Freeze the server so that the next call waits, then kill it.
+  // Freeze the server so that the next calls of both clients wait, then kill it.
   server.child.kill("SIGSTOP");
-  const pending = agent.call("MidiGetName", ref);
+  const pending = Promise.all(
+    [
+      agent.call("MidiGetName", ref),
+      other.call("MidiGetNamedAppl", "agent"),
+      other.call("MidiIsConnected", otherRef, ref),
+    ].map((call) => assert.rejects(call, { code: "UNREACHABLE" })),
+  );
   await new Promise((resolve) => setTimeout(resolve, 100));
   server.child.kill("SIGKILL");
-  await assert.rejects(pending, { code: "UNREACHABLE" });
+  await pending;
+  assert.equal(await other.call("MidiShare"), false);
   await assert.rejects(agent.call("MidiGetName", ref), { code: "UNREACHABLE" });
   await assert.rejects(agent.call("MidiOpen", "again"), {
     code: "UNREACHABLE",
