@@ -82,6 +82,15 @@ Deno.test("a server killed with SIGKILL fails pending and later calls with UNREA
   await agent.run("watchAlarms", { ref });
   // Freeze the server so that the next calls of both clients wait, then kill it.
   server.child.kill("SIGSTOP");
+  // The signal is delivered asynchronously: wait until every thread has stopped.
+  await waitFor(async () => {
+    const tasks = `/proc/${server.child.pid}/task`;
+    for await (const task of Deno.readDir(tasks)) {
+      const stat = await Deno.readTextFile(`${tasks}/${task.name}/stat`);
+      if (!/^\d+ \(.*\) [tT] /s.test(stat)) return false;
+    }
+    return true;
+  }, "the server to stop");
   const pending = Promise.all(
     [
       agent.call("MidiGetName", ref),
