@@ -251,3 +251,13 @@ export async function gather<T>(
   );
   return items;
 }
+
+/**
+ * The checksum an agent reports for a SysEx of `size` data bytes `i & 0x7F` (the ones
+ * its "send" op and the RtMidi helper make).
+ */
+export function sysexChecksum(size: number): number {
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
+  return sum;
+}

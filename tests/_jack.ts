@@ -210,3 +210,20 @@ export function startJackClient(
   };
   return { output: () => text, stop, [Symbol.asyncDispose]: stop };
 }
+
+/** Starts a JACK client with {@link startJackClient} and waits until `port` exists. */
+export async function startJackClientWithPort(
+  env: Record<string, string>,
+  command: string,
+  args: string[],
+  port: string,
+): Promise<JackClient> {
+  const client = startJackClient(env, command, args);
+  try {
+    await waitFor(async () => (await ports(env)).includes(port), port);
+  } catch (error) {
+    await client[Symbol.asyncDispose]();
+    throw error;
+  }
+  return client;
+}

@@ -2,7 +2,15 @@
 // real Unix socket.
 
 import assert from "node:assert/strict";
-import { gather, startAgent, startServer, waitFor } from "./_harness.ts";
+import {
+  type Agent,
+  gather,
+  type ServerProcess,
+  startAgent,
+  startServer,
+  sysexChecksum,
+  waitFor,
+} from "./_harness.ts";
 
 interface Received {
   date: number;
@@ -15,14 +23,42 @@ interface Received {
 
 const typeKeyOn = 1, typeSysEx = 17;
 
-Deno.test("two client processes exchange events at their exact dates", async () => {
-  await using server = await startServer();
-  await using sender = startAgent(server.socketPath, "sender");
-  await using receiver = startAgent(server.socketPath, "receiver");
+/**
+ * Two client processes: "sender" with application `a` connected to "receiver" with
+ * application `b`, whose events are collected; each pool grown by the cells given.
+ */
+async function senderAndReceiver(
+  server: ServerProcess,
+  cells: { sender?: number; receiver?: number } = {},
+): Promise<
+  { sender: Agent; receiver: Agent; a: number; b: number } & AsyncDisposable
+> {
+  const sender = startAgent(server.socketPath, "sender");
+  const receiver = startAgent(server.socketPath, "receiver");
   const a = await sender.call("MidiOpen", "sender") as number;
   const b = await receiver.call("MidiOpen", "receiver") as number;
+  if (cells.sender) await sender.call("MidiGrowSpace", cells.sender);
+  if (cells.receiver) await receiver.call("MidiGrowSpace", cells.receiver);
   await receiver.run("collect", { ref: b });
   await sender.call("MidiConnect", a, b, true);
+  return {
+    sender,
+    receiver,
+    a,
+    b,
+    async [Symbol.asyncDispose]() {
+      await Promise.all([
+        sender[Symbol.asyncDispose](),
+        receiver[Symbol.asyncDispose](),
+      ]);
+    },
+  };
+}
+
+Deno.test("two client processes exchange events at their exact dates", async () => {
+  await using server = await startServer();
+  await using pair = await senderAndReceiver(server);
+  const { sender, receiver, a, b } = pair;
   assert.equal(await receiver.call("MidiIsConnected", a, b), true);
   const { time } = await sender.run("time") as { time: number };
   const start = time + 200;
@@ -157,21 +193,16 @@ Deno.test("a request that wakes an idle server is handled at the current date", 
 
 Deno.test("a SysEx of 1 MiB crosses from one client process to another in one event", async () => {
   await using server = await startServer();
-  await using sender = startAgent(server.socketPath, "sender");
-  await using receiver = startAgent(server.socketPath, "receiver");
-  const a = await sender.call("MidiOpen", "sender") as number;
-  const b = await receiver.call("MidiOpen", "receiver") as number;
-  await receiver.call("MidiGrowSpace", 100_000);
-  await receiver.run("collect", { ref: b });
-  await sender.call("MidiGrowSpace", 100_000);
-  await sender.call("MidiConnect", a, b, true);
+  await using pair = await senderAndReceiver(server, {
+    sender: 100_000,
+    receiver: 100_000,
+  });
+  const { sender, receiver, a } = pair;
   const size = 1 << 20;
   await sender.run("send", { ref: a, type: typeSysEx, bytes: size });
   const [event] = await gather<Received>(receiver, "received", 1);
-  let sum = 0;
-  for (let i = 0; i < size; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
   assert.equal(event!.type, typeSysEx);
-  assert.deepEqual(event!.fields, [size, sum]);
+  assert.deepEqual(event!.fields, [size, sysexChecksum(size)]);
 });
 
 Deno.test("a burst larger than the output ring waits for room instead of being lost", async () => {
@@ -192,8 +223,7 @@ Deno.test("a burst larger than the output ring waits for room instead of being l
   const size = 1 << 20;
   await sender.run("send", { ref: a, type: typeSysEx, bytes: size });
   const got = await gather<Received>(receiver, "received", 20, 30_000);
-  let sum = 0;
-  for (let i = 0; i < size; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
+  const sum = sysexChecksum(size);
   assert.deepEqual(got.map((e) => e.ref).sort((x, y) => x - y), refs);
   assert.ok(got.every((e) => e.fields[0] === size && e.fields[1] === sum));
   assert.doesNotMatch(server.log(), /dropped/);
@@ -201,13 +231,8 @@ Deno.test("a burst larger than the output ring waits for room instead of being l
 
 Deno.test("a SysEx too large for one frame is refused in the client, which stays connected", async () => {
   await using server = await startServer();
-  await using sender = startAgent(server.socketPath, "sender");
-  await using receiver = startAgent(server.socketPath, "receiver");
-  const a = await sender.call("MidiOpen", "sender") as number;
-  const b = await receiver.call("MidiOpen", "receiver") as number;
-  await receiver.run("collect", { ref: b });
-  await sender.call("MidiGrowSpace", 400_000);
-  await sender.call("MidiConnect", a, b, true);
+  await using pair = await senderAndReceiver(server, { sender: 400_000 });
+  const { sender, receiver, a } = pair;
   await assert.rejects(
     sender.run("send", { ref: a, type: typeSysEx, bytes: 4 << 20 }),
     /Cannot send the event: it takes \d+ bytes, more than the 4194304/,
@@ -224,12 +249,8 @@ Deno.test("a SysEx too large for one frame is refused in the client, which stays
 
 Deno.test("a filter changed after it was installed takes effect across processes", async () => {
   await using server = await startServer();
-  await using sender = startAgent(server.socketPath, "sender");
-  await using receiver = startAgent(server.socketPath, "receiver");
-  const a = await sender.call("MidiOpen", "sender") as number;
-  const b = await receiver.call("MidiOpen", "receiver") as number;
-  await receiver.run("collect", { ref: b });
-  await sender.call("MidiConnect", a, b, true);
+  await using pair = await senderAndReceiver(server);
+  const { sender, receiver, a, b } = pair;
   await receiver.run("filter", {
     ref: b,
     ports: [0],

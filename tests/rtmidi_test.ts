@@ -5,17 +5,21 @@ import assert from "node:assert/strict";
 import {
   type Agent,
   gather,
+  type ServerProcess,
   startAgent,
   startServer,
+  sysexChecksum,
   waitFor,
 } from "./_harness.ts";
 import { alsaSequencerExists } from "../drivers/rtmidi/midi_systems.ts";
 import {
   hardwareBenchTest,
   hardwareTest,
+  type JackServer,
   ports,
   startJack,
   startJackClient,
+  startJackClientWithPort,
 } from "./_jack.ts";
 
 const typeKeyOn = 1, typeKeyOff = 2, typeCtrlChange = 4, typeProgChange = 5;
@@ -73,6 +77,17 @@ function dumped(text: string): { time: number; bytes: number[] }[] {
   return out;
 }
 
+/** A server on `jack` with hardware ports through JACK and the options given. */
+function startServerOnJack(
+  jack: JackServer,
+  ...options: string[]
+): Promise<ServerProcess> {
+  return startServer({
+    args: ["--midi-api", "jack", ...options],
+    env: jack.env,
+  });
+}
+
 async function openApp(agent: Agent, name: string): Promise<number> {
   const ref = await agent.call("MidiOpen", name) as number;
   await agent.call("MidiConnect", ref, 0, true);
@@ -85,15 +100,13 @@ Deno.test(
     "events of a client reach jack_midi_dump through a slot, bytes and order exact",
     async () => {
       await using jack = await startJack();
-      await using dump = startJackClient(jack.env, "jack_midi_dump", ["dump"]);
-      await waitFor(
-        async () => (await ports(jack.env)).includes("dump:input"),
+      await using dump = await startJackClientWithPort(
+        jack.env,
+        "jack_midi_dump",
+        ["dump"],
         "dump:input",
       );
-      await using server = await startServer({
-        args: ["--midi-api", "jack"],
-        env: jack.env,
-      });
+      await using server = await startServerOnJack(jack);
       await using agent = startAgent(server.socketPath, "player");
       const app = await openApp(agent, "player");
       const port = await portOf(agent, "dump:input");
@@ -144,15 +157,16 @@ Deno.test(
     "notes played by jack_midiseq reach a client with their types and fields",
     async () => {
       await using jack = await startJack();
-      await using seq = startJackClient(jack.env, "jack_midiseq", [
-        "seq",
-        "4800",
-        "0",
-        "60",
-        "2400",
-      ]);
-      await waitFor(
-        async () => (await ports(jack.env)).includes("seq:out"),
+      await using seq = await startJackClientWithPort(
+        jack.env,
+        "jack_midiseq",
+        [
+          "seq",
+          "4800",
+          "0",
+          "60",
+          "2400",
+        ],
         "seq:out",
       );
       // Where the ALSA sequencer is missing (as on CI machines), the default choice
@@ -195,15 +209,13 @@ Deno.test(
     "a SysEx of 1 KiB goes out and comes in, and input Note On velocity 0 stays KeyOn",
     async () => {
       await using jack = await startJack();
-      await using dump = startJackClient(jack.env, "jack_midi_dump", ["dump"]);
-      await waitFor(
-        async () => (await ports(jack.env)).includes("dump:input"),
+      await using dump = await startJackClientWithPort(
+        jack.env,
+        "jack_midi_dump",
+        ["dump"],
         "dump:input",
       );
-      await using server = await startServer({
-        args: ["--midi-api", "jack"],
-        env: jack.env,
-      });
+      await using server = await startServerOnJack(jack);
       await using agent = startAgent(server.socketPath, "sysex");
       const app = await openApp(agent, "sysex");
       await agent.run("collect", { ref: app });
@@ -253,13 +265,11 @@ Deno.test(
           `input dated ${e.date}, sent after ${before}, arrived at ${e.arrival}`,
         );
       }
-      let sum = 0;
-      for (let i = 0; i < 1024; i++) sum = (sum * 31 + (i & 0x7f)) >>> 0;
       assert.deepEqual(got[0], {
         ...got[0],
         type: typeSysEx,
         port: inPort,
-        fields: [1024, sum],
+        fields: [1024, sysexChecksum(1024)],
       });
       assert.deepEqual(got.slice(1).map((e) => [e.type, e.chan, e.fields]), [
         [typeKeyOn, 3, [60, 100]],
@@ -281,18 +291,16 @@ Deno.test(
     "a typeNote goes out as Note On, then Note On velocity 0 after its duration",
     async () => {
       await using jack = await startJack();
-      await using dump = startJackClient(jack.env, "jack_midi_dump", [
-        "-a",
-        "dump",
-      ]);
-      await waitFor(
-        async () => (await ports(jack.env)).includes("dump:input"),
+      await using dump = await startJackClientWithPort(
+        jack.env,
+        "jack_midi_dump",
+        [
+          "-a",
+          "dump",
+        ],
         "dump:input",
       );
-      await using server = await startServer({
-        args: ["--midi-api", "jack"],
-        env: jack.env,
-      });
+      await using server = await startServerOnJack(jack);
       await using agent = startAgent(server.socketPath, "notes");
       const app = await openApp(agent, "notes");
       const port = await portOf(agent, "dump:input");
@@ -332,10 +340,7 @@ Deno.test(
       const p = await ports(jack.env);
       return p.includes("dump:input") && p.includes("gone:input");
     }, "two dump clients");
-    await using server = await startServer({
-      args: ["--midi-api", "jack"],
-      env: jack.env,
-    });
+    await using server = await startServerOnJack(jack);
     await using agent = startAgent(server.socketPath, "player");
     const app = await openApp(agent, "player");
     await agent.run("watchAlarms", { ref: app });
@@ -382,10 +387,11 @@ Deno.test(
     );
     assert.match(server.log(), /"gone:input" vanished/);
     // The port comes back: a new slot, on the MidiShare port it had.
-    await using again = startJackClient(jack.env, "jack_midi_dump", ["gone"]);
-    await waitFor(
-      async () => (await ports(jack.env)).includes("gone:input"),
-      "gone:input again",
+    await using again = await startJackClientWithPort(
+      jack.env,
+      "jack_midi_dump",
+      ["gone"],
+      "gone:input",
     );
     await agent.call("rescanPorts");
     assert.equal(await portOf(agent, "gone:input"), gonePort);
@@ -403,10 +409,11 @@ Deno.test(
     "--virtual-ports creates ports other JACK programs connect to",
     async () => {
       await using jack = await startJack();
-      await using server = await startServer({
-        args: ["--midi-api", "jack", "--virtual-ports", "2"],
-        env: jack.env,
-      });
+      await using server = await startServerOnJack(
+        jack,
+        "--virtual-ports",
+        "2",
+      );
       await using agent = startAgent(server.socketPath, "virtual");
       const app = await openApp(agent, "virtual");
       await agent.run("collect", { ref: app });
@@ -420,15 +427,16 @@ Deno.test(
       const jackPorts = await ports(jack.env);
       const virtualIn = jackPorts.find((p) => p.endsWith(":in 2"))!;
       assert.ok(virtualIn !== undefined, jackPorts.join(", "));
-      await using seq = startJackClient(jack.env, "jack_midiseq", [
-        "seq",
-        "4800",
-        "0",
-        "62",
-        "2400",
-      ]);
-      await waitFor(
-        async () => (await ports(jack.env)).includes("seq:out"),
+      await using seq = await startJackClientWithPort(
+        jack.env,
+        "jack_midiseq",
+        [
+          "seq",
+          "4800",
+          "0",
+          "62",
+          "2400",
+        ],
         "seq:out",
       );
       const connected = await new Deno.Command("jack_connect", {
@@ -464,10 +472,11 @@ Deno.test(
     "a JACK server that stops and comes back costs only its ports",
     async () => {
       const jack = await startJack();
-      await using server = await startServer({
-        args: ["--midi-api", "jack", "--virtual-ports", "1"],
-        env: jack.env,
-      });
+      await using server = await startServerOnJack(
+        jack,
+        "--virtual-ports",
+        "1",
+      );
       await using agent = startAgent(server.socketPath, "survivor");
       const app = await openApp(agent, "survivor");
       const port = await portOf(agent, "MidiShare out 1");
