@@ -5,9 +5,19 @@
  * @module
  */
 
-import type { LocalMidiShare, MidiEv } from "./mod.ts";
+import { createLocalKernel, type LocalMidiShare, type MidiEv } from "./mod.ts";
 
 export { Random, testSeed } from "../testing/random.ts";
+
+/** Callback exceptions must fail the test, not vanish. */
+export function rethrow(error: unknown): void {
+  throw error;
+}
+
+/** An in-process kernel whose callback exceptions fail the test. */
+export function newKernel(): LocalMidiShare {
+  return createLocalKernel({ reportError: rethrow });
+}
 
 /** A new event with fields set, or a failed assertion. */
 export function makeEv(

@@ -2,7 +2,6 @@
 
 import assert from "node:assert/strict";
 import {
-  createLocalKernel,
   type LocalMidiShare,
   MIDIChgConnect,
   MIDIChgName,
@@ -14,16 +13,7 @@ import {
   MidiShareDriverRef,
   typeKeyOn,
 } from "./mod.ts";
-import { drain, makeEv } from "./_test_util.ts";
-
-/** Callback exceptions must fail the test, not vanish. */
-function rethrow(error: unknown): void {
-  throw error;
-}
-
-function newKernel(): LocalMidiShare {
-  return createLocalKernel({ reportError: rethrow });
-}
+import { drain, makeEv, newKernel, rethrow } from "./_test_util.ts";
 
 /** Records the alarms of `ref` as [R, change]; a wrong refnum argument shows up too. */
 function watch(ms: LocalMidiShare, ref: number): [number, number][] {

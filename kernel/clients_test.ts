@@ -12,11 +12,7 @@ import {
   typeKeyOn,
   typeSysEx,
 } from "./mod.ts";
-import { drain, makeEv } from "./_test_util.ts";
-
-function rethrow(error: unknown): void {
-  throw error;
-}
+import { drain, makeEv, rethrow } from "./_test_util.ts";
 
 function twoClients(): { ms: LocalMidiShare; other: LocalMidiShare } {
   const ms = createLocalKernel({ reportError: rethrow });

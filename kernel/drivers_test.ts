@@ -2,7 +2,6 @@
 
 import assert from "node:assert/strict";
 import {
-  createLocalKernel,
   type LocalMidiShare,
   MIDIAddSlot,
   MIDIChgSlotConnect,
@@ -22,15 +21,7 @@ import {
   typeKeyOff,
   typeKeyOn,
 } from "./mod.ts";
-import { drain, makeEv } from "./_test_util.ts";
-
-function rethrow(error: unknown): void {
-  throw error;
-}
-
-function newKernel(): LocalMidiShare {
-  return createLocalKernel({ reportError: rethrow });
-}
+import { drain, makeEv, newKernel, rethrow } from "./_test_util.ts";
 
 function infos(name: string, version = 100): TDriverInfos {
   return { name, version };

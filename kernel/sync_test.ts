@@ -8,22 +8,13 @@ import {
   kSync25fs,
   kSync30dfs,
   kSync30fs,
-  type LocalMidiShare,
   MIDIChangeSync,
   MIDISyncAnyPort,
   MIDISyncExternal,
   MIDISyncInternal,
   type TSmpteLocation,
 } from "./mod.ts";
-import { Random, testSeed } from "./_test_util.ts";
-
-function rethrow(error: unknown): void {
-  throw error;
-}
-
-function newKernel(): LocalMidiShare {
-  return createLocalKernel({ reportError: rethrow });
-}
+import { newKernel, Random, rethrow, testSeed } from "./_test_util.ts";
 
 /** A location from "hh:mm:ss:ff.cc". */
 function loc(format: number, text: string): TSmpteLocation {
