@@ -9,6 +9,8 @@
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
 const AGENT = `${ROOT}tests/_agent.ts`;
+/** How long a test waits for one agent answer before failing (calls answer in ms). */
+const AGENT_ANSWER_MS = 120_000;
 
 /** Waits until `check` returns a value other than undefined/false, or fails. */
 export async function waitFor<T>(
@@ -207,7 +209,18 @@ export function startAgent(
     await writer.write(
       new TextEncoder().encode(JSON.stringify({ id, op, ...fields }) + "\n"),
     );
-    return await w.promise;
+    // A hung server or agent fails the test instead of hanging the whole suite.
+    const watchdog = setTimeout(() => {
+      waiting.delete(id);
+      w.reject(
+        new Error(`agent ${name}: no answer to ${op} in ${AGENT_ANSWER_MS} ms`),
+      );
+    }, AGENT_ANSWER_MS);
+    try {
+      return await w.promise;
+    } finally {
+      clearTimeout(watchdog);
+    }
   };
   return {
     child,

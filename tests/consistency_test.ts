@@ -136,20 +136,34 @@ function helloFrame(
   return w.bytes.slice(0, w.length);
 }
 
-/** Reads until the server closes the connection; returns everything it sent. */
+/**
+ * Reads until the server closes the connection, or until `timeoutMs` passes (a
+ * random frame may be a valid call, after which the server rightly waits for
+ * more); returns everything it sent.
+ */
 async function readToEnd(
   conn: Deno.UnixConn,
   timeoutMs = 5000,
 ): Promise<Uint8Array> {
   const chunks: number[] = [];
   const buf = new Uint8Array(4096);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const n = await conn.read(buf).catch(() => null);
-    if (n === null) break;
-    chunks.push(...buf.subarray(0, n));
+  let open = true;
+  const close = () => {
+    if (open) conn.close();
+    open = false;
+  };
+  // Closing the connection is what ends a read that would otherwise wait forever.
+  const timer = setTimeout(close, timeoutMs);
+  try {
+    while (true) {
+      const n = await conn.read(buf).catch(() => null);
+      if (n === null) break;
+      chunks.push(...buf.subarray(0, n));
+    }
+  } finally {
+    clearTimeout(timer);
+    close();
   }
-  conn.close();
   return new Uint8Array(chunks);
 }
 
