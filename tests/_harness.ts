@@ -12,6 +12,30 @@ const AGENT = `${ROOT}tests/_agent.ts`;
 /** How long a test waits for one agent answer before failing (calls answer in ms). */
 const AGENT_ANSWER_MS = 120_000;
 
+/**
+ * Sends SIGTERM, then SIGKILL when `child` has not exited within `graceMs` (a hung
+ * process fails its test rather than hanging the suite); resolves with its status.
+ */
+export async function terminate(
+  child: Deno.ChildProcess,
+  graceMs = 10_000,
+): Promise<Deno.CommandStatus> {
+  const kill = (signal: Deno.Signal) => {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  kill("SIGTERM");
+  const timer = setTimeout(() => kill("SIGKILL"), graceMs);
+  try {
+    return await child.status;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Waits until `check` returns a value other than undefined/false, or fails. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
@@ -95,12 +119,7 @@ export async function startServer(
   let status: Promise<Deno.CommandStatus> | null = null;
   const stop = () => {
     status ??= (async () => {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      const s = await child.status;
+      const s = await terminate(child);
       await reading;
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       return s;

@@ -10,7 +10,7 @@
 // deno-lint-ignore-file no-console
 
 import { loadRtMidi } from "../drivers/rtmidi/mod.ts";
-import { waitFor } from "./_harness.ts";
+import { terminate, waitFor } from "./_harness.ts";
 
 const REQUIRED = Deno.env.get("MIDISHARE_REQUIRE_RTMIDI") === "1";
 
@@ -146,12 +146,7 @@ export async function startJack(): Promise<JackServer> {
     name,
     env,
     async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
+      await terminate(child);
     },
   };
 }
@@ -162,6 +157,7 @@ export async function ports(env: Record<string, string>): Promise<string[]> {
     env,
     stdout: "piped",
     stderr: "null",
+    signal: AbortSignal.timeout(30_000),
   }).output();
   return success
     ? new TextDecoder().decode(stdout).split("\n").filter((l) => l !== "")
@@ -198,12 +194,7 @@ export function startJackClient(
   let stopped: Promise<void> | null = null;
   const stop = () => {
     stopped ??= (async () => {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
+      await terminate(child);
       await reading;
     })();
     return stopped;

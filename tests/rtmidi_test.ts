@@ -9,6 +9,7 @@ import {
   startAgent,
   startServer,
   sysexChecksum,
+  terminate,
   waitFor,
 } from "./_harness.ts";
 import { alsaSequencerExists } from "../drivers/rtmidi/midi_systems.ts";
@@ -279,8 +280,7 @@ Deno.test(
         [typeActiveSens, 0, []],
       ]);
       await writer.close();
-      helper.kill("SIGTERM");
-      await helper.status;
+      await terminate(helper);
       await lines.cancel();
     },
   ),
@@ -442,6 +442,7 @@ Deno.test(
       const connected = await new Deno.Command("jack_connect", {
         args: ["seq:out", virtualIn],
         env: jack.env,
+        signal: AbortSignal.timeout(30_000),
       }).output();
       assert.ok(connected.success);
       const got = await gather<Received>(agent, "received", 2);
@@ -544,6 +545,8 @@ Deno.test(
         ],
         stdout: "piped",
         stderr: "piped",
+        // A benchmark that hangs fails the test instead of the whole CI run.
+        signal: AbortSignal.timeout(300_000),
       }).output();
       const text = new TextDecoder().decode(out.stdout);
       assert.ok(

@@ -12,6 +12,7 @@ async function tool(
     args: ["run", "-A", MAIN, ...args],
     env: { NO_COLOR: "1" },
     stdin: "null",
+    signal: AbortSignal.timeout(60_000),
   }).output();
   const text = new TextDecoder();
   return { code, out: text.decode(stdout), err: text.decode(stderr) };
@@ -126,6 +127,7 @@ Deno.test("display prints the events its application receives", async () => {
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
   }).spawn();
   await waitFor(
     async () => await agent.call("MidiGetNamedAppl", "display") as number > 0,
