@@ -14,6 +14,12 @@ import {
 } from "./_harness.ts";
 import { alsaSequencerExists } from "../drivers/rtmidi/midi_systems.ts";
 import {
+  loadRtMidi,
+  RTMIDI_API_UNIX_JACK,
+  RtMidiError,
+} from "../drivers/rtmidi/mod.ts";
+import { PortScanner } from "../drivers/rtmidi/port_scanner.ts";
+import {
   hardwareBenchTest,
   hardwareTest,
   type JackServer,
@@ -527,6 +533,67 @@ Deno.test(
       // server shows.
       assert.doesNotMatch(log, /Cannot connect to server/);
       assert.equal(log.match(/no MIDI ports yet/g)?.length, 1, log);
+    },
+  ),
+);
+
+Deno.test("the port scanner says why when the RtMidi library does not load", () => {
+  const scanner = new PortScanner(
+    "librtmidi-not-installed.so.9",
+    "MidiShare-test",
+  );
+  try {
+    assert.throws(
+      () => scanner.scanNow(RTMIDI_API_UNIX_JACK),
+      (error) =>
+        error instanceof RtMidiError &&
+        /cannot load librtmidi-not-installed\.so\.9/.test(error.message),
+    );
+  } finally {
+    scanner.stop();
+  }
+});
+
+Deno.test(
+  hardwareTest(
+    "the port scanner lists JACK ports in its own thread, waited for or picked up later",
+    async () => {
+      await using jack = await startJack();
+      await using dump = await startJackClientWithPort(
+        jack.env,
+        "jack_midi_dump",
+        ["scanned"],
+        "scanned:input",
+      );
+      // The scanner's JACK clients live in this process: point libjack at the test's
+      // server for as long as they exist.
+      const before = Deno.env.get("JACK_DEFAULT_SERVER");
+      Deno.env.set("JACK_DEFAULT_SERVER", jack.name);
+      const loaded = loadRtMidi();
+      assert.ok(loaded.library !== null);
+      const scanner = new PortScanner(loaded.library.path, "MidiShare-test");
+      try {
+        const now = scanner.scanNow(RTMIDI_API_UNIX_JACK);
+        assert.ok(now.destinations.includes("scanned:input"), String(now));
+        assert.equal(scanner.take(), null, "an answer is given once");
+        // The periodic way: ask, go on, pick the answer up when it is there.
+        scanner.request(RTMIDI_API_UNIX_JACK);
+        const later = await waitFor(
+          () => scanner.take() ?? undefined,
+          "the answer",
+        );
+        assert.deepEqual(later, now);
+        // −1 frees the devices of the back end: no ports.
+        assert.deepEqual(scanner.scanNow(-1), {
+          sources: [],
+          destinations: [],
+        });
+      } finally {
+        scanner.stop();
+        if (before === undefined) Deno.env.delete("JACK_DEFAULT_SERVER");
+        else Deno.env.set("JACK_DEFAULT_SERVER", before);
+      }
+      void dump;
     },
   ),
 );

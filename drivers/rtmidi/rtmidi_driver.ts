@@ -13,7 +13,9 @@
  * vanishing gets the MidiShare port it had.
  *
  * Runs in the kernel worker, as an in-process client of the kernel. The per-tick
- * work (`afterTick`) and the output path are real-time safe; scanning is not.
+ * work (`afterTick`) and the output path are real-time safe. The port lists come
+ * from a scanner thread (`port_scanner.ts`); opening a port that appeared, and
+ * looking for a back end while there is none, still happen in the kernel worker.
  *
  * @module
  */
@@ -33,6 +35,7 @@ import { B_PORT, W_DATE } from "@midishare/kernel/event_layout";
 import { logInfo, logWarn } from "@midishare/transport/logger";
 import { alsaSequencerExists, jackServerMayRun } from "./midi_systems.ts";
 import { OutputPacer } from "./output_pacer.ts";
+import { type PortLists, PortScanner } from "./port_scanner.ts";
 import {
   RTMIDI_API_LINUX_ALSA,
   RTMIDI_API_UNIX_JACK,
@@ -120,8 +123,7 @@ export class RtmidiDriver {
   #rescans = 0;
   #nextTry = 0; // rescan count before which the periodic rescan does not try a back end
   #retryRescans = 1;
-  #inputScanner: RtMidiInput | null = null;
-  #outputScanner: RtMidiOutput | null = null;
+  readonly #scanner: PortScanner;
 
   /** A driver over an in-process client of the kernel; call {@link start}. */
   constructor(
@@ -132,6 +134,7 @@ export class RtmidiDriver {
     this.#ms = ms;
     this.#lib = lib;
     this.#options = options;
+    this.#scanner = new PortScanner(lib.path, options.clientName);
     this.#encoder = new MidiEncoder((slot, bytes, length) =>
       this.#write(slot, bytes, length)
     );
@@ -171,7 +174,7 @@ export class RtmidiDriver {
   stop(): void {
     this.#encoder.flushAll();
     for (const port of this.#ports) if (port !== undefined) this.#close(port);
-    this.#freeScanners();
+    this.#scanner.stop();
   }
 
   /** Polls inputs, sends due note-offs and paced output, rescans every second. Real-time safe. */
@@ -186,8 +189,32 @@ export class RtmidiDriver {
         port.pacer.flush(now);
       }
     }
+    this.#takeScan();
     if (++this.#ticks % RESCAN_TICKS !== 0) return;
-    if (this.#api >= 0 || ++this.#rescans >= this.#nextTry) this.rescan();
+    if (this.#api >= 0) this.#requestScan();
+    else if (++this.#rescans >= this.#nextTry) this.rescan();
+  }
+
+  /** Asks the scanner for the port lists; the answer comes a few ticks later. */
+  #requestScan(): void {
+    if (this.#api === RTMIDI_API_UNIX_JACK && !jackServerMayRun()) {
+      this.#loseBackEnd("the JACK server stopped");
+      return;
+    }
+    this.#scanner.request(this.#api);
+  }
+
+  /** Applies the scanner's answer, when one came. */
+  #takeScan(): void {
+    let lists: PortLists | null;
+    try {
+      lists = this.#scanner.take();
+    } catch (error) {
+      logWarn(`RtMidi driver: cannot list ports: ${(error as Error).message}`);
+      return;
+    }
+    // An answer for a back end that went away in the meantime means nothing.
+    if (lists !== null && this.#api >= 0) this.#apply(lists);
   }
 
   /**
@@ -229,8 +256,8 @@ export class RtmidiDriver {
   }
 
   /**
-   * Compares the port lists with the slots: a new port becomes a slot connected to
-   * its MidiShare port, a vanished one loses its slot. Returns the slot count.
+   * Rescans now, waiting for the port lists (at start, at wake-up, and when a client
+   * asks); returns the slot count.
    */
   rescan(): number {
     if (this.#ref < 0) return 0;
@@ -242,14 +269,24 @@ export class RtmidiDriver {
       if (this.#api < 0) return 0;
       this.#createVirtualPorts();
     }
-    let sources: string[], destinations: string[];
+    let lists: PortLists;
     try {
-      sources = this.#ownPortsOut(this.#scan(true));
-      destinations = this.#ownPortsOut(this.#scan(false));
+      lists = this.#scanner.scanNow(this.#api);
     } catch (error) {
       logWarn(`RtMidi driver: cannot list ports: ${(error as Error).message}`);
       return this.#count();
     }
+    this.#apply(lists);
+    return this.#count();
+  }
+
+  /**
+   * Compares the port lists with the slots: a new port becomes a slot connected to
+   * its MidiShare port, a vanished one loses its slot.
+   */
+  #apply(lists: PortLists): void {
+    const sources = this.#ownPortsOut(lists.sources);
+    const destinations = this.#ownPortsOut(lists.destinations);
     for (const port of this.#ports) {
       if (port === undefined || port.isVirtual) continue;
       const present = port.isInput ? sources : destinations;
@@ -261,7 +298,6 @@ export class RtmidiDriver {
     for (const name of destinations) {
       if (!this.#has(name, false)) this.#add(name, false);
     }
-    return this.#count();
   }
 
   // ---- Back end and scanning
@@ -322,37 +358,10 @@ export class RtmidiDriver {
   #loseBackEnd(why: string): void {
     logWarn(`RtMidi driver: ${why}; its ports are gone`);
     for (const port of this.#ports) if (port !== undefined) this.#remove(port);
-    this.#freeScanners();
+    this.#scanner.request(-1); // the scanner frees its devices of that back end
     this.#api = -1;
     this.#apiName = "none";
     this.#hasWarned = true;
-  }
-
-  #freeScanners(): void {
-    try {
-      this.#inputScanner?.free();
-      this.#outputScanner?.free();
-    } catch (error) {
-      logWarn(
-        `RtMidi driver: closing the scanners: ${(error as Error).message}`,
-      );
-    }
-    this.#inputScanner = this.#outputScanner = null;
-  }
-
-  /**
-   * The names RtMidi lists for inputs or outputs. The two scanner devices live as
-   * long as the driver: creating a device makes a JACK client, which takes tens of
-   * milliseconds, too long for the tick thread every second.
-   */
-  #scan(isInput: boolean): string[] {
-    const name = `${this.#options.clientName} scan`;
-    if (isInput) {
-      this.#inputScanner ??= new RtMidiInput(this.#lib, this.#api, name);
-      return this.#inputScanner.portNames();
-    }
-    this.#outputScanner ??= new RtMidiOutput(this.#lib, this.#api, name);
-    return this.#outputScanner.portNames();
   }
 
   /** Leaves out the ports of our own devices (our JACK or ALSA clients). */
