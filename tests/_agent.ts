@@ -34,6 +34,11 @@ const received: Received[] = [];
 const alarms: { ref: number; code: number }[] = [];
 const tasks: { date: number; ref: number; tag: unknown; time: number }[] = [];
 
+/** What MidiTask and MidiDTask run: notes the date, refnum, tag and time it ran. */
+function recordTask(date: number, ref: number, tag: unknown): void {
+  tasks.push({ date, ref, tag, time: ms.MidiGetTime() });
+}
+
 function record(ref: number, e: MidiEv): Received {
   const count = ms.MidiCountFields(e);
   const fields = [];
@@ -120,8 +125,7 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
     }
     case "task":
       ms.MidiTask(
-        (date, ref, tag) =>
-          tasks.push({ date, ref, tag, time: ms.MidiGetTime() }),
+        recordTask,
         cmd.date as number,
         cmd.ref as number,
         cmd.tag,
@@ -171,8 +175,7 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
     }
     case "dtask": { // a DTask at `date`; "dtasks" then reports the ready count
       ms.MidiDTask(
-        (date, ref, tag) =>
-          tasks.push({ date, ref, tag, time: ms.MidiGetTime() }),
+        recordTask,
         cmd.date as number,
         cmd.ref as number,
         cmd.tag,

@@ -197,11 +197,15 @@ export class RtmidiDriver {
 
   /** Asks the scanner for the port lists; the answer comes a few ticks later. */
   #requestScan(): void {
+    this.#noticeStoppedJack();
+    if (this.#api >= 0) this.#scanner.request(this.#api);
+  }
+
+  /** A JACK server that stopped takes the back end and its slots with it. */
+  #noticeStoppedJack(): void {
     if (this.#api === RTMIDI_API_UNIX_JACK && !jackServerMayRun()) {
       this.#loseBackEnd("the JACK server stopped");
-      return;
     }
-    this.#scanner.request(this.#api);
   }
 
   /** Applies the scanner's answer, when one came. */
@@ -261,9 +265,7 @@ export class RtmidiDriver {
    */
   rescan(): number {
     if (this.#ref < 0) return 0;
-    if (this.#api === RTMIDI_API_UNIX_JACK && !jackServerMayRun()) {
-      this.#loseBackEnd("the JACK server stopped");
-    }
+    this.#noticeStoppedJack();
     if (this.#api < 0) {
       this.#chooseApi();
       if (this.#api < 0) return 0;
