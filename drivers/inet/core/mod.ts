@@ -20,6 +20,27 @@
  * @module
  */
 
+export {
+  decodeEvent,
+  decodeEventBody,
+  encodedEventSize,
+  encodeEvent,
+  EVENT_NOT_TRANSMISSIBLE,
+  EVENT_TOO_LONG,
+} from "./event_codec.ts";
+export {
+  fieldCount,
+  PAYLOAD_NOT_TRANSMISSIBLE,
+  PAYLOAD_VARIABLE,
+  payloadSize,
+  readFixedPayload,
+  writeFixedPayload,
+} from "./event_payload.ts";
+export {
+  createInetEvent,
+  type InetEvent,
+  MAX_INET_FIELDS,
+} from "./inet_event.ts";
 export { decodePacket } from "./packet_decoder.ts";
 export {
   encodeBye,
