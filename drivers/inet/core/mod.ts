@@ -55,6 +55,12 @@ export {
   writeHeader,
   writeMidiHeader,
 } from "./packet_encoder.ts";
+export {
+  createPacketizer,
+  type Packetizer,
+  type PacketizerOptions,
+  type PacketSink,
+} from "./packetizer.ts";
 export type {
   ByePacket,
   DecodedPacket,
