@@ -103,30 +103,38 @@ export function encodeEvent(
 
 /**
  * Decodes one event body, the `len` bytes that follow the len field, into `ev`.
- * Unused fields are set to 0; `ev.data` views `body` for variable-length types.
+ * Unused fields are set to 0; `ev.data` views `bytes` for variable-length types.
  *
- * @param body the bytes after the len field; its length is `len`
+ * @param bytes holds the body at `[start, start + length)`
  * @param ev the record to fill (left unchanged when the body is malformed)
+ * @param start where the body starts (the type byte); default 0
+ * @param length the body's length, `len`; default the rest of `bytes`
  * @returns true when decoded; false when malformed: `len < 5`, a type never
  *   transmitted, or a payload size other than the type's (§7.7, New)
  * @see spec inet.md §3.6, §7.7
  */
-export function decodeEventBody(body: Uint8Array, ev: InetEvent): boolean {
-  if (body.length < MIN_EVENT_LEN) return false;
-  const type = body[0]!;
+export function decodeEventBody(
+  bytes: Uint8Array,
+  ev: InetEvent,
+  start = 0,
+  length: number = bytes.length - start,
+): boolean {
+  if (length < MIN_EVENT_LEN || start + length > bytes.length) return false;
+  const type = bytes[start]!;
   const size = payloadSize(type);
   if (size === PAYLOAD_NOT_TRANSMISSIBLE) return false;
-  if (size !== PAYLOAD_VARIABLE && size !== body.length - MIN_EVENT_LEN) {
+  if (size !== PAYLOAD_VARIABLE && size !== length - MIN_EVENT_LEN) {
     return false;
   }
   ev.type = type;
-  ev.relDateMs = (((body[1]! << 8) | body[2]!) << 16) >> 16;
-  ev.port = body[3]!;
-  ev.chan = body[4]!;
+  ev.relDateMs = (((bytes[start + 1]! << 8) | bytes[start + 2]!) << 16) >> 16;
+  ev.port = bytes[start + 3]!;
+  ev.chan = bytes[start + 4]!;
   ev.fields.fill(0);
   ev.data = EMPTY;
-  if (size === PAYLOAD_VARIABLE) ev.data = body.subarray(MIN_EVENT_LEN);
-  else readFixedPayload(type, body, MIN_EVENT_LEN, ev.fields);
+  const p = start + MIN_EVENT_LEN;
+  if (size === PAYLOAD_VARIABLE) ev.data = bytes.subarray(p, start + length);
+  else readFixedPayload(type, bytes, p, ev.fields);
   return true;
 }
 
@@ -148,6 +156,6 @@ export function decodeEvent(
   if (at + 2 > bytes.length) return 0;
   const end = at + 2 + ((bytes[at]! << 8) | bytes[at + 1]!);
   if (end > bytes.length) return 0;
-  const ok = decodeEventBody(bytes.subarray(at + 2, end), ev);
+  const ok = decodeEventBody(bytes, ev, at + 2, end - at - 2);
   return ok ? end - at : at - end;
 }

@@ -29,6 +29,11 @@ export {
   EVENT_TOO_LONG,
 } from "./event_codec.ts";
 export {
+  createEventParser,
+  type EventCallback,
+  type EventParser,
+} from "./event_parser.ts";
+export {
   fieldCount,
   PAYLOAD_NOT_TRANSMISSIBLE,
   PAYLOAD_VARIABLE,
