@@ -46,6 +46,13 @@ export {
   type InetEvent,
   MAX_INET_FIELDS,
 } from "./inet_event.ts";
+export {
+  createInputStream,
+  type DatedEventCallback,
+  type InputStatus,
+  type InputStream,
+  type InputStreamOptions,
+} from "./input_stream.ts";
 export { decodePacket } from "./packet_decoder.ts";
 export {
   encodeBye,
