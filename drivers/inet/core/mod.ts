@@ -87,4 +87,11 @@ export type {
   TcpCnxRefusedPacket,
   WirePacket,
 } from "./packets.ts";
+export {
+  createTcpReassembler,
+  type FramingProblem,
+  type FramingProblemKind,
+  type TcpReassembler,
+  type TcpReassemblerOptions,
+} from "./tcp_reassembler.ts";
 export * from "./wire_constants.ts";
