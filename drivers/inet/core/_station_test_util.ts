@@ -34,7 +34,15 @@ export class RecordingEffects implements WanEffects {
   readonly datagrams: SentDatagram[] = [];
   readonly tcp: { id: ConnectionId; packet: DecodedPacket; at: number }[] = [];
   readonly logs: string[] = [];
-  readonly delivered: { id: RemoteId; type: number; dateMs: number }[] = [];
+  readonly delivered: {
+    id: RemoteId;
+    type: number;
+    dateMs: number;
+    port: number;
+    chan: number;
+  }[] = [];
+  /** Called with every datagram sent, to carry it to other stations. */
+  network: ((address: string, bytes: Uint8Array) => void) | null = null;
   readonly exits: number[] = [];
   /** Events waiting in each remote application's FIFO. */
   readonly fifo = new Map<RemoteId, { event: InetEvent; dateMs: number }[]>();
@@ -56,6 +64,7 @@ export class RecordingEffects implements WanEffects {
     const packet = decodePacket(bytes);
     this.calls.push(`send ${address} ${packet.kind}`);
     this.datagrams.push({ address, bytes, packet, at: this.now });
+    this.network?.(address, bytes);
   }
   openDriverApplication(name: string): void {
     this.calls.push(`openDriver ${name}`);
@@ -78,7 +87,13 @@ export class RecordingEffects implements WanEffects {
     for (const e of list) visit(e.event, e.dateMs);
   }
   deliverEvent(id: RemoteId, event: InetEvent, dateMs: number): void {
-    this.delivered.push({ id, type: event.type, dateMs });
+    this.delivered.push({
+      id,
+      type: event.type,
+      dateMs,
+      port: event.port,
+      chan: event.chan,
+    });
   }
   connectApplication(
     id: RemoteId,

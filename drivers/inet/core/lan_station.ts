@@ -21,6 +21,7 @@ import {
   LAN_HOST_ID_PATTERN,
 } from "./host_id_schedule.ts";
 import { alertText } from "./log_lines.ts";
+import { createInetDataPath } from "./inet_data_path.ts";
 import { decodePacket } from "./packet_decoder.ts";
 import { encodeBye, encodeEchoReply, encodeHostId } from "./packet_encoder.ts";
 import { type RemoteInfo, remoteInfo, truncateName } from "./remote.ts";
@@ -65,8 +66,8 @@ export interface LanStationOptions {
   };
   /** The effects. */
   readonly effects: StationEffects;
-  /** Creates the event path of each remote. */
-  readonly createDataPath: DataPathFactory;
+  /** Creates the event path of each remote (default {@link createInetDataPath}). */
+  readonly createDataPath?: DataPathFactory;
   /** Most remotes at once (default {@link DEFAULT_MAX_REMOTES}). */
   readonly maxRemotes?: number;
 }
@@ -132,8 +133,6 @@ export interface LanStation {
  *   addresses: { localAddress: "10.0.0.1", broadcastAddress: "10.0.0.255",
  *     localAddresses: ["10.0.0.1"] },
  *   effects,
- *   createDataPath: () => ({ collect: () => 0, receive: () => {},
- *     lateCount: 0, missingCount: 0 }),
  * });
  * station.onLocalClientCountChanged(1, 0);
  * assert.equal(station.state, "awake");
@@ -374,7 +373,7 @@ class LanStationImpl implements LanStation {
       maxLatencyMs: o.config.maxLatencyMs,
       driverName: o.config.driverName,
       memory: this.#memory,
-      createDataPath: o.createDataPath,
+      createDataPath: o.createDataPath ?? createInetDataPath,
       maxRemotes: o.maxRemotes ?? DEFAULT_MAX_REMOTES,
       // LAN sends port-255 events in the UDP stream (4.10): nothing comes here.
       sendSpecial: () => {},
