@@ -88,6 +88,11 @@ export type {
   WirePacket,
 } from "./packets.ts";
 export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+} from "./rate_limiter.ts";
+export {
   createTcpReassembler,
   type FramingProblem,
   type FramingProblemKind,
