@@ -401,7 +401,9 @@ Deno.test("createLanStation() feeds Midi packets to the remote and drops events 
   }
   station.onRemoteApplicationOpened(1);
   station.onDatagram(PEER, midi, 1001);
-  assert.deepEqual(fx.delivered, [{ id: 1, type: 1, dateMs: 1001 }]);
+  assert.deepEqual(fx.delivered, [
+    { id: 1, type: 1, dateMs: 1001, port: 0, chan: 0 },
+  ]);
 });
 
 Deno.test("createLanStation() groups output every g ms while events wait (§6.1, §7.5)", () => {
