@@ -243,3 +243,22 @@ Deno.test("decodeEventBody() rejects lengths inconsistent with the type (§10 it
     assert.equal(decodeEvent(hex("00"), 0, ev), 0);
   });
 });
+
+Deno.test("decodeEvent() never throws on random bytes (fuzz, §10 item 27)", () => {
+  const rng = new Prng(2727);
+  const ev = createInetEvent();
+  let decoded = 0;
+  for (let i = 0; i < 20000; i++) {
+    const bytes = rng.bytes(rng.below(24));
+    if (bytes.length > 2) bytes[0] = 0; // small len values, so events complete
+    let n: number;
+    try {
+      n = decodeEvent(bytes, 0, ev);
+    } catch (error) {
+      throw new Error(`seed ${rng.seed}, case ${i}`, { cause: error });
+    }
+    assert.ok(Math.abs(n) <= bytes.length);
+    if (n > 0) decoded++;
+  }
+  assert.ok(decoded > 0);
+});
