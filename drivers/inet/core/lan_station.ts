@@ -217,7 +217,6 @@ class LanStationImpl implements LanStation {
           isSelf: this.#o.addresses.localAddresses.includes(address),
           createExpiryMs: CREATE_EXPIRY_MS,
           refreshExpiryMs: REFRESH_EXPIRY_MS,
-          connectionId: null,
         });
         if (hadNone && this.#remotes.size > 0 && this.#checkDate === null) {
           this.#checkDate = addMs(receivedAt, TIMEOUT_CHECK_MS);

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { LOG_INDENT } from "./banner.ts";
+
 /**
  * An alert line of spec §7.9: `<what>: <object>, <reason> <detail>`.
  *
@@ -35,4 +37,31 @@ export function alertText(
   detail = "",
 ): string {
   return `${what}: ${object}, ${reason}${detail === "" ? "" : ` ${detail}`}`;
+}
+
+/**
+ * The report line of a TCPBye received (spec §5.6), 20 spaces first:
+ * `<name> : remote connection report: v:<version> maxLat:<n> over:<n> missing:<n>`;
+ * the missing count reads `unknown` from a 14-byte TCPBye (an original peer, D4).
+ *
+ * @param name The peer's name.
+ * @param report The decoded TCPBye fields.
+ * @returns The line.
+ * @see spec inet.md §5.6
+ */
+export function reportLine(
+  name: string,
+  report: {
+    readonly protocolVersion: number;
+    readonly maxLatencyMs: number;
+    readonly lateCount: number;
+    readonly missingCount: number | null;
+  },
+): string {
+  const missing = report.missingCount === null
+    ? "unknown"
+    : String(report.missingCount);
+  return `${LOG_INDENT}${name} : remote connection report:` +
+    ` v:${report.protocolVersion} maxLat:${report.maxLatencyMs}` +
+    ` over:${report.lateCount} missing:${missing}`;
 }

@@ -9,7 +9,7 @@
 
 import type { ClockEstimator } from "./clock_estimator.ts";
 import type { RemoteDataPath } from "./remote_data_path.ts";
-import type { ConnectionId, RemoteId } from "./station_effects.ts";
+import type { RemoteId } from "./station_effects.ts";
 
 /** Longest application name MidiShare keeps, in bytes (D16). */
 export const MAX_APPLICATION_NAME_BYTES = 31;
@@ -28,8 +28,6 @@ export interface Remote {
   readonly clock: ClockEstimator;
   /** The event path. */
   readonly dataPath: RemoteDataPath;
-  /** WAN: the connection the remote belongs to; LAN: null. */
-  readonly connectionId: ConnectionId | null;
   /** Date the remote was created (first HostID). */
   readonly createdAt: number;
   /** Open (locked, application requested) rather than pending. */

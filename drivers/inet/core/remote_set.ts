@@ -23,7 +23,6 @@ import {
   truncateName,
 } from "./remote.ts";
 import type {
-  ConnectionId,
   LocalApplication,
   RemoteId,
   StationEffects,
@@ -79,8 +78,6 @@ export interface HostIdArrival {
   readonly createExpiryMs: number;
   /** Expiry after a refresh, ms (LAN 500). */
   readonly refreshExpiryMs: number;
-  /** WAN connection of the remote, or null. */
-  readonly connectionId: ConnectionId | null;
 }
 
 /**
@@ -314,7 +311,6 @@ export class RemoteSet {
       isSelf: arrival.isSelf,
       clock,
       dataPath,
-      connectionId: arrival.connectionId,
       createdAt: arrival.receivedAt,
       isOpen: false,
       hasApplication: false,
