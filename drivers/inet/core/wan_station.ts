@@ -10,37 +10,23 @@
  * @module
  */
 
-import { isDue } from "../../../kernel/dates.ts";
 import { createConnectionMemory } from "./connection_memory.ts";
 import { routeDatagram } from "./datagram_router.ts";
-import { WAN_COMPLETE_PATTERN } from "./host_id_schedule.ts";
 import { createInetDataPath } from "./inet_data_path.ts";
-import { parseIpv4 } from "./lan_addresses.ts";
 import { alertText, reportLine } from "./log_lines.ts";
 import { decodePacket } from "./packet_decoder.ts";
 import {
   encodeEchoReply,
-  encodeHostId,
   encodeTcpBye,
   encodeTcpCnxRefused,
 } from "./packet_encoder.ts";
-import type { WirePacket } from "./packets.ts";
-import {
-  type Remote,
-  type RemoteInfo,
-  remoteInfo,
-  truncateName,
-} from "./remote.ts";
+import { type Remote, truncateName } from "./remote.ts";
 import type { DataPathFactory } from "./remote_data_path.ts";
-import { earliest, RemoteSet } from "./remote_set.ts";
+import { RemoteSet, type RemoteSetHooks } from "./remote_set.ts";
+import { type ApplicationInputs, StationCore } from "./station_core.ts";
 import { createStationDiagnostics } from "./station_diagnostics.ts";
-import type {
-  ConnectionId,
-  LocalApplication,
-  RemoteId,
-  WanEffects,
-} from "./station_effects.ts";
-import { registerConnection, type WanConnection } from "./wan_connection.ts";
+import type { ConnectionId, WanEffects } from "./station_effects.ts";
+import { type WanConnection, WanConnections } from "./wan_connections.ts";
 import { createWanDialer, type WanDialer } from "./wan_dialer.ts";
 import {
   REFUSED_ALREADY_CONNECTED,
@@ -74,16 +60,12 @@ export interface WanStationOptions {
 export type WanStationState = "idle" | "running" | "stopped";
 
 /**
- * The inputs of a WAN station. Every date is the local MidiShare time. Besides the
- * methods below it takes the application inputs of the LAN station:
- * `onRemoteApplicationOpened`, `onRemoteApplicationFailed`, `onEventsWaiting`,
- * `onLocalConnectionsChanged`, `onApplicationOpened`, `onDriverApplicationFailed`.
+ * The inputs of a WAN station, besides the {@link ApplicationInputs}. Every date is
+ * the local MidiShare time.
  */
-export interface WanStation {
+export interface WanStation extends ApplicationInputs {
   /** The controller state. */
   readonly state: WanStationState;
-  /** The remotes, pending and open. */
-  remotes(): RemoteInfo[];
   /** Ids of the registered connections, in registration order. */
   connections(): ConnectionId[];
   /** Opens UDP, the driver application and the listener; dials the hosts (5.1). */
@@ -120,21 +102,6 @@ export interface WanStation {
   onTcpClosed(id: ConnectionId, now: number): void;
   /** A write on connection `id` failed. */
   onTcpSendFailed(id: ConnectionId, reason: string, now: number): void;
-  /** The driver application could not open: fatal. */
-  onDriverApplicationFailed(reason: string): void;
-  /** The application of remote `id` has opened. */
-  onRemoteApplicationOpened(id: RemoteId): void;
-  /** The application of remote `id` could not open. */
-  onRemoteApplicationFailed(id: RemoteId, reason: string): void;
-  /** Events arrived in the FIFO of remote `id`'s application. */
-  onEventsWaiting(id: RemoteId, now: number): void;
-  /** Connections of remote `id`'s application changed (§7.8). */
-  onLocalConnectionsChanged(
-    id: RemoteId,
-    applications: readonly LocalApplication[],
-  ): void;
-  /** A local application called `name` opened (§7.8). */
-  onApplicationOpened(name: string): void;
   /** Orderly quit: TCPBye on every connection, close all, `exit(0)` (§7.2). */
   quit(now: number): void;
 }
@@ -150,57 +117,82 @@ export function createWanStation(options: WanStationOptions): WanStation {
   return new WanStationImpl(options);
 }
 
-class WanStationImpl implements WanStation {
+class WanStationImpl extends StationCore implements WanStation {
   readonly #o: WanStationOptions;
   readonly #fx: WanEffects;
   readonly #name: string;
-  readonly #hostName: string;
-  readonly #remotes: RemoteSet;
   readonly #dialer: WanDialer;
   readonly #diagnostics = createStationDiagnostics();
-  readonly #connections = new Map<ConnectionId, WanConnection>();
-  readonly #byAddress = new Map<string, WanConnection>();
+  readonly #links: WanConnections;
   #state: WanStationState = "idle";
-  #now = 0;
-  #wakeRequest: number | null = null;
 
   constructor(options: WanStationOptions) {
-    this.#o = options;
-    const fx = this.#fx = options.effects;
-    this.#name = options.config.driverName;
-    this.#hostName = truncateName(options.hostName.replaceAll("\0", ""), 255);
-    this.#remotes = new RemoteSet({
-      effects: fx,
-      mode: "wan",
-      groupingMs: options.config.groupingMs,
-      maxLatencyMs: options.config.maxLatencyMs,
-      driverName: this.#name,
-      memory: createConnectionMemory({
-        restores: options.config.restoresConnections,
-      }),
-      createDataPath: options.createDataPath ?? createInetDataPath,
-      // Pending remotes exist only for registered connections.
-      maxRemotes: Number.MAX_SAFE_INTEGER,
-      sendSpecial: (remote, packet) => {
-        const c = this.#byAddress.get(remote.address);
-        if (c !== undefined) fx.sendTcp(c.id, packet);
-      },
+    const fx = options.effects;
+    // The remote set calls these once the station exists.
+    const relay = {
+      sendSpecial: (_remote: Remote, _packet: Uint8Array): void => {},
       hooks: {
-        opened: (remote, now) => this.#completed(remote, now),
-        removed: () => {},
-        outputChanged: (remote, isGrouping, now) => {
-          if (!isGrouping) this.#restartHostIds(remote.address, now);
-          else this.#byAddress.get(remote.address)?.schedule.stop();
+        opened: noop,
+        removed: noop,
+        outputChanged: noop,
+      } as RemoteSetHooks,
+    };
+    super(
+      fx,
+      new RemoteSet({
+        effects: fx,
+        mode: "wan",
+        groupingMs: options.config.groupingMs,
+        maxLatencyMs: options.config.maxLatencyMs,
+        driverName: options.config.driverName,
+        memory: createConnectionMemory({
+          restores: options.config.restoresConnections,
+        }),
+        createDataPath: options.createDataPath ?? createInetDataPath,
+        // Pending remotes exist only for registered connections.
+        maxRemotes: Number.MAX_SAFE_INTEGER,
+        sendSpecial: (remote, packet) => relay.sendSpecial(remote, packet),
+        hooks: {
+          opened: (r, now) => relay.hooks.opened(r, now),
+          removed: (r) => relay.hooks.removed(r),
+          outputChanged: (r, g, now) => relay.hooks.outputChanged(r, g, now),
         },
+      }, 1),
+    );
+    this.#o = options;
+    this.#fx = fx;
+    this.#name = options.config.driverName;
+    this.#links = new WanConnections({
+      effects: fx,
+      hostName: truncateName(options.hostName.replaceAll("\0", ""), 255),
+      localAddress: options.localAddress,
+      onPacket: (c, packet) => this.#tcpPacket(c, packet),
+      onProblem: (c, p) => this.#packetProblem(c.address, p.kind, p.message),
+    });
+    relay.sendSpecial = (remote, packet) => {
+      const c = this.#links.get(remote.address);
+      if (c !== undefined) fx.sendTcp(c.id, packet);
+    };
+    relay.hooks = {
+      opened: (remote, now) => {
+        const line =
+          `${remote.name} : connection complete [${remote.address}].`;
+        fx.log(line, true);
+        this.#links.restartHostIds(remote.address, now);
       },
-    }, 1);
+      removed: noop,
+      outputChanged: (remote, isGrouping, now) => {
+        if (isGrouping) this.#links.pauseHostIds(remote.address);
+        else this.#links.restartHostIds(remote.address, now);
+      },
+    };
     this.#dialer = createWanDialer({
       hosts: options.config.hosts,
       driverName: this.#name,
       effects: fx,
       isKnown: (address) =>
-        this.#remotes.get(address) !== undefined ||
-        this.#byAddress.has(address),
+        this.remoteSet.get(address) !== undefined ||
+        this.#links.get(address) !== undefined,
       connected: (c) =>
         this.#outgoingConnected(c.id, c.address, c.name, c.host),
     });
@@ -210,17 +202,17 @@ class WanStationImpl implements WanStation {
     return this.#state;
   }
 
-  remotes(): RemoteInfo[] {
-    return [...this.#remotes.values()].map(remoteInfo);
+  protected get isActive(): boolean {
+    return this.#state === "running";
   }
 
   connections(): ConnectionId[] {
-    return [...this.#connections.keys()];
+    return this.#links.ids();
   }
 
   start(now: number): void {
     if (this.#state !== "idle") return;
-    this.#now = now;
+    this.now = now;
     const udpError = this.#fx.openUdp();
     if (udpError !== null) return this.#fatal("socket open failed", udpError);
     this.#state = "running";
@@ -230,33 +222,27 @@ class WanStationImpl implements WanStation {
       return this.#fatal("TCP server open failed", tcpError);
     }
     this.#dialer.start();
-    this.#reschedule();
+    this.reschedule();
   }
 
   tick(now: number): void {
-    if (!this.#enter(now)) return;
-    for (const c of [...this.#connections.values()]) {
-      if (c.schedule.poll(now)) this.#sendHostId(c.address, now);
-      if (c.completionDate !== null && isDue(c.completionDate, now)) {
-        c.completionDate = null;
-        this.#checkCompletion(c);
-      }
-    }
-    this.#remotes.collectDue(now);
-    this.#reschedule();
+    if (!this.enter(now)) return;
+    for (const c of this.#links.poll(now)) this.#checkCompletion(c);
+    this.remoteSet.collectDue(now);
+    this.reschedule();
   }
 
   onDatagram(address: string, bytes: Uint8Array, receivedAt: number): void {
-    if (!this.#enter(receivedAt)) return;
+    if (!this.enter(receivedAt)) return;
     routeDatagram(decodePacket(bytes), {
       address,
       now: receivedAt,
       diagnostics: this.#diagnostics,
       log: (text) => this.#fx.log(text, false),
       hostId: (p) => {
-        const c = this.#byAddress.get(address);
+        const c = this.#links.get(address);
         if (c === undefined) return; // no TCP connection: ignored (5.1)
-        this.#remotes.hostId({
+        this.remoteSet.hostId({
           address,
           receivedAt,
           remoteTime: p.timeMs,
@@ -268,13 +254,13 @@ class WanStationImpl implements WanStation {
       },
       bye: () => this.#drop(address, true),
       echo: () => this.#fx.sendDatagram(address, encodeEchoReply(bytes)),
-      midi: (p) => this.#remotes.midi(address, "udp", p, receivedAt),
+      midi: (p) => this.remoteSet.midi(address, "udp", p, receivedAt),
     });
-    this.#reschedule();
+    this.reschedule();
   }
 
   onSendFailed(address: string, reason: string, now: number): void {
-    if (this.#enter(now)) this.#sendFailed(address, reason);
+    if (this.enter(now)) this.#sendFailed(address, reason);
   }
 
   onHostResolved(
@@ -283,21 +269,21 @@ class WanStationImpl implements WanStation {
     name: string,
     now: number,
   ): void {
-    if (this.#enter(now)) this.#dialer.resolved(host, address, name);
+    if (this.enter(now)) this.#dialer.resolved(host, address, name);
   }
 
   onHostResolveFailed(host: string, now: number): void {
-    if (this.#enter(now)) this.#dialer.resolveFailed(host);
+    if (this.enter(now)) this.#dialer.resolveFailed(host);
   }
 
   onTcpConnected(id: ConnectionId, now: number): void {
-    if (!this.#enter(now)) return;
+    if (!this.enter(now)) return;
     this.#dialer.connected(id);
-    this.#reschedule();
+    this.reschedule();
   }
 
   onTcpConnectFailed(id: ConnectionId, _reason: string, now: number): void {
-    if (this.#enter(now)) this.#dialer.connectFailed(id);
+    if (this.enter(now)) this.#dialer.connectFailed(id);
   }
 
   onTcpAccepted(
@@ -306,40 +292,47 @@ class WanStationImpl implements WanStation {
     name: string,
     now: number,
   ): void {
-    if (!this.#enter(now)) return this.#fx.closeTcp(id);
-    const existing = this.#byAddress.get(address);
+    if (!this.enter(now)) return this.#fx.closeTcp(id);
+    const existing = this.#links.get(address);
     if (existing?.isOutgoing) {
       // Both ends listed each other (5.7, D32).
-      if (this.#keepsNewer(existing)) this.#replace(existing, id, name, false);
-      else this.#fx.closeTcp(id);
-    } else if (this.#remotes.openCount >= this.#o.config.maxClients) {
+      if (this.#links.keepsNewer(existing)) {
+        this.#replace(existing, id, name, false);
+      } else this.#fx.closeTcp(id);
+    } else if (this.remoteSet.openCount >= this.#o.config.maxClients) {
       this.#refuse(id, name, REFUSED_TOO_MANY_CLIENTS, "too much clients");
-    } else if (existing !== undefined || this.#remotes.get(address)) {
+    } else if (existing !== undefined || this.remoteSet.get(address)) {
       this.#refuse(id, name, REFUSED_ALREADY_CONNECTED, "already connected");
-    } else this.#register(id, address, name, address, false);
-    this.#reschedule();
+    } else {
+      this.#links.register({
+        id,
+        address,
+        name,
+        host: address,
+        isOutgoing: false,
+      }, now);
+    }
+    this.reschedule();
   }
 
   onTcpData(id: ConnectionId, bytes: Uint8Array, receivedAt: number): void {
-    const c = this.#connections.get(id);
-    if (c === undefined || !this.#enter(receivedAt)) return;
+    const c = this.#links.byId(id);
+    if (c === undefined || !this.enter(receivedAt)) return;
     c.framer.push(bytes);
-    this.#reschedule();
+    this.reschedule();
   }
 
   onTcpClosed(id: ConnectionId, now: number): void {
-    const c = this.#connections.get(id);
-    if (c === undefined || !this.#enter(now)) return;
+    const c = this.#links.byId(id);
+    if (c === undefined || !this.enter(now)) return;
     c.framer.close();
     this.#drop(c.address, true);
-    this.#reschedule();
+    this.reschedule();
   }
 
   onTcpSendFailed(id: ConnectionId, reason: string, now: number): void {
-    const c = this.#connections.get(id);
-    if (c !== undefined && this.#enter(now)) {
-      this.#sendFailed(c.address, reason);
-    }
+    const c = this.#links.byId(id);
+    if (c !== undefined && this.enter(now)) this.#sendFailed(c.address, reason);
   }
 
   onDriverApplicationFailed(reason: string): void {
@@ -347,43 +340,13 @@ class WanStationImpl implements WanStation {
     this.#fatal("MidiShare client open failed", reason);
   }
 
-  onRemoteApplicationOpened(id: RemoteId): void {
-    if (this.#state === "running") this.#remotes.applicationOpened(id);
-  }
-
-  onRemoteApplicationFailed(id: RemoteId, reason: string): void {
-    if (this.#state !== "running") return;
-    const remote = this.#remotes.byId(id);
-    this.#remotes.applicationFailed(id, reason);
-    if (remote !== undefined) this.#closeConnection(remote.address);
-    this.#reschedule();
-  }
-
-  onEventsWaiting(id: RemoteId, now: number): void {
-    if (!this.#enter(now)) return;
-    this.#remotes.eventsWaiting(id, now);
-    this.#reschedule();
-  }
-
-  onLocalConnectionsChanged(
-    id: RemoteId,
-    applications: readonly LocalApplication[],
-  ): void {
-    if (this.#state !== "running") return;
-    this.#remotes.connectionsChanged(id, applications);
-  }
-
-  onApplicationOpened(name: string): void {
-    if (this.#state === "running") this.#remotes.localApplicationOpened(name);
-  }
-
   quit(now: number): void {
-    if (!this.#enter(now)) return;
-    for (const c of this.#connections.values()) {
-      const remote = this.#remotes.get(c.address);
+    if (!this.enter(now)) return;
+    const { maxLatencyMs } = this.#o.config;
+    for (const c of this.#links.values()) {
+      const remote = this.remoteSet.get(c.address);
       if (remote === undefined) continue;
       const { lateCount, missingCount } = remote.dataPath;
-      const { maxLatencyMs } = this.#o.config;
       this.#fx.sendTcp(
         c.id,
         encodeTcpBye({ maxLatencyMs, lateCount, missingCount }),
@@ -393,31 +356,12 @@ class WanStationImpl implements WanStation {
     this.#fx.exit(0);
   }
 
-  /** Takes the date of an input; false when the station is not running. */
-  #enter(now: number): boolean {
-    if (this.#state !== "running") return false;
-    this.#now = now;
-    return true;
+  protected addDates(add: (date: number | null) => void): void {
+    this.#links.addDates(add);
   }
 
-  // ---- connections
-
-  #register(
-    id: ConnectionId,
-    address: string,
-    name: string,
-    host: string,
-    isOutgoing: boolean,
-  ): WanConnection {
-    const c = registerConnection({ id, address, name, host, isOutgoing }, {
-      now: this.#now,
-      onPacket: (packet) => this.#tcpPacket(c, packet),
-      onProblem: (p) => this.#packetProblem(address, p.kind, p.message),
-    });
-    this.#connections.set(id, c);
-    this.#byAddress.set(address, c);
-    if (c.schedule.poll(this.#now)) this.#sendHostId(address, this.#now);
-    return c;
+  protected afterApplicationFailure(address: string): void {
+    this.#links.close(address);
   }
 
   #outgoingConnected(
@@ -426,40 +370,29 @@ class WanStationImpl implements WanStation {
     name: string,
     host: string,
   ): void {
-    const existing = this.#byAddress.get(address);
+    const existing = this.#links.get(address);
     if (existing === undefined) {
       this.#fx.log("Checking latency time...", false);
-      this.#register(id, address, name, host, true);
-    } else if (this.#keepsNewer(existing)) {
+      this.#links.register(
+        { id, address, name, host, isOutgoing: true },
+        this.now,
+      );
+    } else if (this.#links.keepsNewer(existing)) {
       // The peer connected to us meanwhile (5.7, D32).
       this.#replace(existing, id, name, true);
     } else this.#fx.closeTcp(id);
   }
 
-  /**
-   * Whether a new connection with the peer of `existing`, opened from the other
-   * end, replaces it: the one opened by the numerically lower address stays (5.7).
-   */
-  #keepsNewer(existing: WanConnection): boolean {
-    const local = parseIpv4(this.#o.localAddress) ?? Infinity;
-    const peer = parseIpv4(existing.address) ?? Infinity;
-    return existing.isOutgoing ? peer < local : local < peer;
-  }
-
-  /** Puts connection `id` in place of `existing`; the remote stays (5.7). */
+  /** Keeps connection `id` instead of `existing`; the remote stays (5.7). */
   #replace(
     existing: WanConnection,
     id: ConnectionId,
     name: string,
     isOutgoing: boolean,
   ): void {
-    const address = existing.address;
-    this.#connections.delete(existing.id);
-    this.#fx.closeTcp(existing.id); // a duplicate: no refusal (D32)
-    const c = this.#register(id, address, name, existing.host, isOutgoing);
-    c.completionDate = existing.completionDate;
-    if (this.#remotes.get(address)?.isOpen) {
-      this.#restartHostIds(address, this.#now);
+    this.#links.replace(existing, { id, name, isOutgoing }, this.now);
+    if (this.remoteSet.get(existing.address)?.isOpen) {
+      this.#links.restartHostIds(existing.address, this.now);
     }
   }
 
@@ -471,114 +404,74 @@ class WanStationImpl implements WanStation {
 
   /** The completion check of 5.4, bound to its connection (D21). */
   #checkCompletion(c: WanConnection): void {
-    const remote = this.#remotes.get(c.address);
+    const remote = this.remoteSet.get(c.address);
     if (remote?.isOpen) return;
-    if (remote !== undefined) this.#remotes.remove(remote);
-    this.#closeConnection(c.address);
-    if (remote !== undefined && c.isOutgoing) {
-      this.#fx.log(
-        alertText(
-          this.#name,
-          "cannot connect to host",
-          "host is not responding correctly",
-        ),
-        false,
-      );
-    }
+    if (remote !== undefined) this.remoteSet.remove(remote);
+    this.#links.close(c.address);
+    if (remote === undefined || !c.isOutgoing) return;
+    this.#fx.log(
+      alertText(
+        this.#name,
+        "cannot connect to host",
+        "host is not responding correctly",
+      ),
+      false,
+    );
   }
 
   #tcpPacket(c: WanConnection, bytes: Uint8Array): void {
-    if (this.#byAddress.get(c.address) !== c) return;
     const p = decodePacket(bytes);
-    if (p.kind === "malformed") {
-      this.#packetProblem(c.address, p.reason, p.message);
-    } else this.#tcpWirePacket(c, p);
-  }
-
-  #tcpWirePacket(c: WanConnection, p: WirePacket): void {
     if (p.kind === "midi") {
-      const remote = this.#remotes.get(c.address);
+      const remote = this.remoteSet.get(c.address);
       if (remote !== undefined) {
-        this.#remotes.midiFor(remote, "tcp", p, this.#now);
+        this.remoteSet.midiFor(remote, "tcp", p, this.now);
       }
     } else if (p.kind === "tcpBye") {
       this.#fx.log(reportLine(c.name, p), false);
       this.#drop(c.address, true);
     } else if (p.kind === "tcpCnxRefused") {
-      this.#drop(c.address, this.#remotes.get(c.address) !== undefined);
+      this.#drop(c.address, this.remoteSet.get(c.address) !== undefined);
       this.#fx.log(
         `cannot connect to host: ${c.host}, connection refused ` +
           "(too much clients, already connected or server error)",
         false,
       );
+    } else if (p.kind === "malformed") {
+      this.#packetProblem(c.address, p.reason, p.message);
     } // Other types on TCP are ignored silently (3.3).
   }
 
   /** Removes the peer at `address`: remote, connection, and the closing line. */
   #drop(address: string, logsClosed: boolean): void {
-    const c = this.#byAddress.get(address);
-    const remote = this.#remotes.get(address);
-    if (remote !== undefined) this.#remotes.remove(remote);
-    this.#closeConnection(address);
-    const name = c?.name ?? remote?.name;
+    const remote = this.remoteSet.get(address);
+    if (remote !== undefined) this.remoteSet.remove(remote);
+    const name = this.#links.close(address)?.name ?? remote?.name;
     if (logsClosed && name !== undefined) {
       this.#fx.log(`${name} : connection closed.`, true);
     }
   }
 
-  #closeConnection(address: string): void {
-    const c = this.#byAddress.get(address);
-    if (c === undefined) return;
-    this.#byAddress.delete(address);
-    this.#connections.delete(c.id);
-    this.#fx.closeTcp(c.id);
-  }
-
   #sendFailed(address: string, reason: string): void {
-    const name = this.#remotes.get(address)?.name ??
-      this.#byAddress.get(address)?.name ?? address;
+    const name = this.remoteSet.get(address)?.name ??
+      this.#links.get(address)?.name ?? address;
     this.#fx.log(
       alertText(this.#name, name, "socket send failed", reason),
       false,
     );
     this.#drop(address, false);
-    this.#reschedule();
+    this.reschedule();
   }
-
-  // ---- remotes and HostID
-
-  #completed(remote: Remote, now: number): void {
-    const line = `${remote.name} : connection complete [${remote.address}].`;
-    this.#fx.log(line, true);
-    this.#restartHostIds(remote.address, now);
-  }
-
-  /** HostID to `address` one at once, then every 200 ms (5.4, 5.5). */
-  #restartHostIds(address: string, now: number): void {
-    const c = this.#byAddress.get(address);
-    if (c === undefined) return;
-    c.schedule.start(now, WAN_COMPLETE_PATTERN);
-    if (c.schedule.poll(now)) this.#sendHostId(address, now);
-  }
-
-  #sendHostId(address: string, now: number): void {
-    this.#fx.sendDatagram(address, encodeHostId(now, this.#hostName));
-  }
-
-  // ---- life cycle
 
   /** The stop steps of 7.2 after the TCPBye packets. */
   #shutDown(): void {
     this.#fx.closeUdp();
-    this.#remotes.removeAll();
+    this.remoteSet.removeAll();
     this.#fx.closeDriverApplication();
     this.#fx.closeListener();
-    for (const c of [...this.#connections.values()]) {
-      this.#closeConnection(c.address);
-    }
+    for (const c of this.#links.values()) this.#links.close(c.address);
     this.#dialer.stop();
     this.#state = "stopped";
-    this.#reschedule();
+    this.reschedule();
   }
 
   /** A fatal error (7.1, D18): log, close what is open, `exit(1)`. */
@@ -593,32 +486,9 @@ class WanStationImpl implements WanStation {
   }
 
   #packetProblem(address: string, kind: string, text: string): void {
-    const line = this.#diagnostics.packetProblem(
-      kind,
-      address,
-      text,
-      this.#now,
-    );
+    const line = this.#diagnostics.packetProblem(kind, address, text, this.now);
     if (line !== null) this.#fx.log(line, false);
   }
-
-  #reschedule(): void {
-    let next: number | null = null;
-    if (this.#state === "running") {
-      const now = this.#now;
-      for (const c of this.#connections.values()) {
-        const h = c.schedule.nextDate;
-        if (h !== null) next = earliest(next, h, now);
-        if (c.completionDate !== null) {
-          next = earliest(next, c.completionDate, now);
-        }
-      }
-      const collection = this.#remotes.nextCollection(now);
-      if (collection !== null) next = earliest(next, collection, now);
-    }
-    if (next !== this.#wakeRequest) {
-      this.#wakeRequest = next;
-      this.#fx.wakeAt(next);
-    }
-  }
 }
+
+function noop(): void {}
