@@ -470,3 +470,53 @@ Deno.test("createLanStation() quits with the sleep steps and status 0 (§7.1)", 
   station.onLocalClientCountChanged(1, 20);
   assert.equal(station.state, "stopped");
 });
+
+Deno.test("createLanStation() reconnects a restarted program and restores a returning peer (§10 items 60, 61)", async (t) => {
+  for (const restores of [true, false]) {
+    await t.step(`restore ${restores ? "on" : "off"}`, () => {
+      const { fx, station } = setup({
+        config: {
+          maxLatencyMs: 10,
+          groupingMs: 10,
+          driverName: "msLANDriver",
+          restoresConnections: restores,
+        },
+      });
+      station.onLocalClientCountChanged(1, 0);
+      const open = (from: number) => {
+        for (let n = 0; n <= 10; n++) {
+          station.onDatagram(PEER, peerHostId(from + n * 100), from + n * 100);
+        }
+      };
+      open(0);
+      station.onRemoteApplicationOpened(1);
+      station.onLocalConnectionsChanged(1, [
+        { name: "seq", sendsToRemote: true, hearsRemote: true },
+        { name: "synth", sendsToRemote: false, hearsRemote: true },
+      ]);
+      // Item 60: "seq" quits (no longer listed) and opens again.
+      station.onLocalConnectionsChanged(1, [
+        { name: "synth", sendsToRemote: false, hearsRemote: true },
+      ]);
+      station.onApplicationOpened("seq");
+      assert.deepEqual(fx.callsOf("connect"), [
+        "connect 1 seq toRemote",
+        "connect 1 seq fromRemote",
+      ]);
+      // Item 61: the peer leaves and comes back as remote 2.
+      station.onDatagram(PEER, encodeBye(), 1100);
+      open(2000);
+      station.onRemoteApplicationOpened(2);
+      assert.deepEqual(
+        fx.callsOf("connect 2"),
+        restores
+          ? [
+            "connect 2 seq toRemote",
+            "connect 2 seq fromRemote",
+            "connect 2 synth fromRemote",
+          ]
+          : [],
+      );
+    });
+  }
+});
