@@ -35,12 +35,12 @@ export type {
   ClientRuntimeOptions,
   ClientState,
 } from "@midishare/transport/client_runtime";
-export * from "@midishare/kernel/constants";
+export * from "@midishare/kernel/api";
 export {
   isMidiShareError,
   MidiShareError,
   type MidiShareErrorCode,
-} from "@midishare/kernel/errors";
+} from "@midishare/kernel/api";
 export type {
   ApplAlarm,
   ApplyProc,

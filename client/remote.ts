@@ -24,13 +24,8 @@ import {
   type TSlotInfos,
   type TSyncInfo,
 } from "@midishare/kernel";
-import {
-  checkString,
-  toBool,
-  toLong,
-  toShort,
-} from "@midishare/kernel/numbers";
-import type { CellPool } from "@midishare/kernel/cell_pool";
+import { checkString, toBool, toLong, toShort } from "@midishare/kernel/api";
+import type { CellPool } from "@midishare/kernel/memory";
 import {
   ClientRuntime,
   type ClientRuntimeOptions,

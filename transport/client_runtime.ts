@@ -10,8 +10,8 @@
  * @module
  */
 
-import { MidiShareError } from "@midishare/kernel/errors";
-import type { ClientInbox } from "@midishare/kernel";
+import { MidiShareError } from "@midishare/kernel/api";
+import type { ClientInbox } from "@midishare/kernel/client";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {

@@ -14,25 +14,26 @@ export type LogLevel = "quiet" | "normal" | "verbose";
 const RANK: Record<LogLevel, number> = { quiet: 0, normal: 1, verbose: 2 };
 let level: LogLevel = "normal";
 let prefix = "";
-let file: Deno.FsFile | null = null;
-const encoder = new TextEncoder();
+let sink: ((line: string) => void) | null = null;
 
-/**
- * Sets the level, a prefix, and optionally a file that receives the lines instead of
- * standard error (a server started in the background has no terminal).
- */
-export function configureLog(
-  options: { level?: LogLevel; prefix?: string; file?: string },
-): void {
+/** Options of {@link configureLog}. */
+export interface LogOptions {
+  /** How much to print. */
+  level?: LogLevel;
+  /** Put before every line (the thread's name). */
+  prefix?: string;
+  /**
+   * Receives each line instead of standard error (the server's log file, when it
+   * runs in the background with no terminal).
+   */
+  sink?: (line: string) => void;
+}
+
+/** Sets the level, a prefix, and where the lines go; for one process or worker. */
+export function configureLog(options: LogOptions): void {
   if (options.level !== undefined) level = options.level;
   if (options.prefix !== undefined) prefix = options.prefix;
-  if (options.file !== undefined) {
-    file = Deno.openSync(options.file, {
-      create: true,
-      append: true,
-      mode: 0o600,
-    });
-  }
+  if (options.sink !== undefined) sink = options.sink;
 }
 
 /** The current level. */
@@ -42,8 +43,8 @@ export function logLevel(): LogLevel {
 
 function write(text: string): void {
   const line = prefix === "" ? text : `${prefix} ${text}`;
-  if (file !== null) {
-    file.writeSync(encoder.encode(`${new Date().toISOString()} ${line}\n`));
+  if (sink !== null) {
+    sink(line);
     return;
   }
   // This module is the single place allowed to print for library code.

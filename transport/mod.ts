@@ -1,6 +1,6 @@
 /**
  * The wire protocol of MidiShare: the interface table, framing and event
- * linearization, the shared-memory ring of the server, the client's socket runtime and
+ * linearization, the client's socket runtime and
  * state machine, the socket location, and the project's logger. The generated stubs
  * live in `gen/` and are reached through their own exports.
  *
@@ -40,10 +40,10 @@ export {
   logInfo,
   type LogLevel,
   logLevel,
+  type LogOptions,
   logWarn,
   reportCallbackError,
 } from "./logger.ts";
-export { createRingBuffer, Ring } from "./ring.ts";
 export {
   defaultSocketDir,
   defaultSocketPath,

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { CELL_WORDS, type CellPool, NIL } from "@midishare/kernel/cell_pool";
+import { CELL_WORDS, type CellPool, NIL } from "@midishare/kernel/memory";
 import {
   B_EXT_DATA,
   CLASS_P,
@@ -25,7 +25,7 @@ import {
   W_COUNT,
   W_INFO,
   W_LAST,
-} from "@midishare/kernel/event_layout";
+} from "@midishare/kernel/memory";
 
 /** First four bytes of a `HELLO` and a `WELCOME`: "MSHR". */
 export const PROTOCOL_MAGIC = 0x5248534d;

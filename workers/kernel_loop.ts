@@ -11,11 +11,11 @@
  */
 
 import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
-import { ServerKernel } from "@midishare/kernel/server_kernel";
+import { ServerKernel } from "@midishare/kernel/server";
 import { epochNow } from "@midishare/transport/clock";
 import { dispatchCall } from "@midishare/transport/gen/kernel_dispatch_gen";
 import { logInfo, logWarn } from "@midishare/transport/logger";
-import { Ring } from "@midishare/transport/ring";
+import { Ring } from "./output_ring.ts";
 import {
   F_REPLY,
   F_WELCOME,

@@ -15,13 +15,13 @@
  */
 
 import { attachCellPool, type CellPool, NIL } from "@midishare/kernel";
-import { freeEvent } from "@midishare/kernel/event_store";
+import { freeEvent } from "@midishare/kernel/memory";
 import {
   decodeCallArgs,
   isRequestCall,
 } from "@midishare/transport/gen/listener_decode_gen";
 import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
-import { Ring } from "@midishare/transport/ring";
+import { Ring } from "./output_ring.ts";
 import {
   F_BYE,
   F_CALL,

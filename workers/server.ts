@@ -7,6 +7,7 @@
  * @module
  */
 
+import { openLogFile } from "./log_file.ts";
 import {
   configureLog,
   logDebug,
@@ -54,7 +55,7 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   const logFile = options.logFile;
   configureLog({
     level: options.logLevel ?? "normal",
-    ...(logFile === undefined ? {} : { file: logFile }),
+    ...(logFile === undefined ? {} : { sink: openLogFile(logFile) }),
   });
   const socketPath = options.socketPath ?? defaultSocketPath();
   const dir = socketDir(socketPath);

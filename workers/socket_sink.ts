@@ -10,7 +10,7 @@
  */
 
 import type { CellPool, ClientSink } from "@midishare/kernel";
-import type { Ring } from "@midishare/transport/ring";
+import type { Ring } from "./output_ring.ts";
 import {
   eventWireSize,
   F_APPL_ALARM,

@@ -7,12 +7,12 @@
  */
 
 import type {
-  CellPool,
   DriverInfos,
+  SlotInfos as TSlotInfos,
   SlotRefNum,
-  TSlotInfos,
-  TSyncInfo,
-} from "@midishare/kernel";
+  SyncInfo as TSyncInfo,
+} from "@midishare/kernel/api";
+import type { CellPool } from "@midishare/kernel/memory";
 import type { StubRuntime } from "../stub_runtime.ts";
 import type { WireReader } from "../wire.ts";
 import {
