@@ -16,7 +16,6 @@ import {
   type ClientMemoryOptions,
   type DriverInfos,
   MIDICloseAppl,
-  NIL,
   type ServerLink,
   type SlotRefNum,
   type TDriverInfos,
@@ -34,12 +33,7 @@ import {
 } from "@midishare/transport/client_runtime";
 import * as stubs from "@midishare/transport/gen/client_stubs_gen";
 import { reportCallbackError } from "@midishare/transport/logger";
-import {
-  eventWireSize,
-  MAX_EVENT_BYTES,
-  type ReadEventResult,
-  type WireReader,
-} from "@midishare/transport/wire";
+import { eventWireSize, MAX_EVENT_BYTES } from "@midishare/transport/wire";
 
 /** Options of a {@link RemoteMidiShare}. */
 export interface RemoteOptions
@@ -124,7 +118,6 @@ class RemoteLink implements ServerLink {
 export class RemoteMidiShare extends ApplCalls {
   readonly #rt: ClientRuntime;
   readonly #registrations: Registration[] = [];
-  readonly #event: ReadEventResult = { cell: NIL, end: 0 };
 
   /** A passive client: it connects (and starts a server) at its first request. */
   constructor(options: RemoteOptions = {}) {
@@ -375,19 +368,8 @@ export class RemoteMidiShare extends ApplCalls {
   // ---- Notifications
 
   #notifications(): NotificationHandler {
-    const inbox = this.inbox;
     return {
-      deliver: (ref: number, r: WireReader) => {
-        const pool = inbox.targetPool();
-        if (pool === null) return;
-        const cell = r.event(pool, this.#event);
-        // An exhausted pool loses the event for this client only (spec §6.2).
-        if (cell !== NIL) inbox.deliver(ref, cell);
-      },
-      runTask: inbox.runTask,
-      readyDTask: inbox.readyDTask,
-      endTick: inbox.endTick,
-      applAlarm: inbox.applAlarm,
+      ...this.inbox,
       driverWakeup: (ref) => {
         // A driver registered while awake wakes up before its reply arrives.
         if (this.record(ref) === undefined) {
@@ -396,10 +378,8 @@ export class RemoteMidiShare extends ApplCalls {
           pending.ref = ref;
           this.opened(ref, pending.ops);
         }
-        inbox.driverWakeup(ref);
+        this.inbox.driverWakeup(ref);
       },
-      driverSleep: inbox.driverSleep,
-      dormant: inbox.dormant,
       hasOpenRefnums: () => this.hasRecords(),
       lost: () => {
         for (const rec of this.closeAllLocally()) {

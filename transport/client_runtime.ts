@@ -11,7 +11,8 @@
  */
 
 import { MidiShareError } from "@midishare/kernel/api";
-import type { ClientInbox } from "@midishare/kernel/client";
+import type { NotificationReceiver } from "@midishare/kernel/contract";
+import { eventDate, NIL } from "@midishare/kernel/memory";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
@@ -21,24 +22,17 @@ import {
 } from "./socket_path.ts";
 import type { StubRuntime } from "./stub_runtime.ts";
 import {
-  F_APPL_ALARM,
-  F_BYE,
-  F_CALL,
-  F_DELIVER,
-  F_DORMANT,
-  F_DTASK,
-  F_END_TICK,
-  F_HELLO,
-  F_REFUSE,
-  F_REPLY,
-  F_RUN_TASK,
-  F_SLEEP,
-  F_STATE,
-  F_WAKEUP,
-  F_WELCOME,
+  beginCall,
+  FRAME_KINDS,
+  readServerFrame,
+  type ServerFrameReceiver,
+  writeHello,
+} from "./gen/frames_gen.ts";
+import {
   MAX_FRAME_BYTES,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
+  type ReadEventResult,
   WireReader,
   WireWriter,
 } from "./wire.ts";
@@ -47,22 +41,10 @@ import {
 export type ClientState = "passive" | "active" | "exception";
 
 /**
- * Receives the server's notifications, in server order: the kernel's client inbox
- * (tasks, alarms, driver calls), plus the deliveries read straight off the wire.
+ * The client side of a runtime: it receives the server's notifications, in server
+ * order, and answers what the runtime needs to know of the client.
  */
-export interface NotificationHandler extends
-  Pick<
-    ClientInbox,
-    | "runTask"
-    | "readyDTask"
-    | "endTick"
-    | "applAlarm"
-    | "driverWakeup"
-    | "driverSleep"
-    | "dormant"
-  > {
-  /** An event for `refNum`'s FIFO, to read with `r.event(...)`. */
-  deliver(refNum: number, r: WireReader): void;
+export interface NotificationHandler extends NotificationReceiver {
   /** Whether this client still has applications or drivers open. */
   hasOpenRefnums(): boolean;
   /** The server is gone: the client's applications are closed. */
@@ -139,6 +121,8 @@ export class ClientRuntime implements StubRuntime {
   #floorTime = 0;
   #clientId = 0;
   #helloSentAt = 0;
+  readonly #event: ReadEventResult = { cell: NIL, end: 0 };
+  readonly #receiver: ServerFrameReceiver = this.#createReceiver();
 
   /** A passive client runtime; nothing happens until the first call after {@link setHandler}. */
   constructor(options: ClientRuntimeOptions = {}) {
@@ -243,10 +227,8 @@ export class ClientRuntime implements StubRuntime {
     }
     if (this.#state === "passive") this.connect().catch(() => {});
     const out = this.#out;
-    this.#frameStart = out.beginFrame(F_CALL);
-    out.u16(callId);
     this.#frameSeq = isRequest ? (this.#seq = (this.#seq % 0x7fffffff) + 1) : 0;
-    out.u32(this.#frameSeq);
+    this.#frameStart = beginCall(out, callId, this.#frameSeq);
     return out;
   }
 
@@ -290,12 +272,13 @@ export class ClientRuntime implements StubRuntime {
     this.#byeReason = null;
     this.#welcome = Promise.withResolvers<void>();
     const hello = new WireWriter(128);
-    const start = hello.beginFrame(F_HELLO);
-    hello.u32(PROTOCOL_MAGIC);
-    hello.u16(PROTOCOL_VERSION);
-    hello.u32(Deno.pid);
-    hello.str(this.#options.name ?? "");
-    hello.endFrame(start);
+    writeHello(
+      hello,
+      PROTOCOL_MAGIC,
+      PROTOCOL_VERSION,
+      Deno.pid,
+      this.#options.name ?? "",
+    );
     this.#helloSentAt = epochNow();
     await writeAll(conn, hello.bytes.subarray(0, hello.length));
     this.#readLoop(conn);
@@ -440,65 +423,59 @@ export class ClientRuntime implements StubRuntime {
   }
 
   #frame(r: WireReader): void {
-    const h = this.#handler!;
-    switch (r.u8()) {
-      case F_DELIVER: {
-        const ref = r.u8();
-        this.#reached(r.view.getUint32(r.pos, true));
-        h.deliver(ref, r);
-        return;
+    // Another version may lay its welcome out differently: only its first fields,
+    // the magic number and the version, are read the same way by every version.
+    const at = r.pos;
+    if (r.bytes[at] === FRAME_KINDS.welcome && r.end - at >= 7) {
+      const magic = r.view.getUint32(at + 1, true);
+      const version = r.view.getUint16(at + 5, true);
+      if (magic !== PROTOCOL_MAGIC || version !== PROTOCOL_VERSION) {
+        throw new SyntaxError("The server answered with another protocol");
       }
-      case F_RUN_TASK: {
-        const ref = r.u8(), id = r.i32(), serial = r.i32(), date = r.u32();
-        this.#reached(date);
-        h.runTask(ref, id, serial, date);
-        return;
-      }
-      case F_DTASK: {
-        const ref = r.u8(), id = r.i32(), serial = r.i32(), date = r.u32();
-        this.#reached(date);
-        h.readyDTask(ref, id, serial, date);
-        return;
-      }
-      case F_END_TICK:
-        h.endTick();
-        return;
-      case F_REPLY:
-        this.#reply(r);
-        return;
-      case F_APPL_ALARM:
-        h.applAlarm(r.u8(), r.i32());
-        return;
-      case F_WAKEUP:
-        h.driverWakeup(r.u8());
-        return;
-      case F_SLEEP:
-        h.driverSleep(r.u8());
-        return;
-      case F_DORMANT:
-        h.dormant();
-        return;
-      case F_STATE:
-        this.#readState(r);
-        return;
-      case F_WELCOME:
-        this.#readWelcome(r);
-        return;
-      case F_REFUSE:
-        this.#exception = `The server refused this client: ${r.str()}`;
-        this.#state = "exception";
-        this.#welcome?.reject(this.#unreachable());
-        return;
-      case F_BYE:
-        this.#byeReason = r.str();
-        return;
-      default:
-        throw new SyntaxError("Unknown frame kind from the server");
+    }
+    if (!readServerFrame(r, this.#receiver, this.#event)) {
+      throw new SyntaxError("Unknown frame kind from the server");
     }
   }
 
-  #reply(r: WireReader): void {
-    const seq = r.u32();
+  /** What the frames from the server go to. */
+  #createReceiver(): ServerFrameReceiver {
+    const h = () => this.#handler!;
+    return {
+      eventPool: () => h().eventPool(),
+      deliver: (ref, port, pool, cell) => {
+        this.#reached(eventDate(pool, cell));
+        h().deliver(ref, port, pool, cell);
+      },
+      runTask: (ref, id, serial, date) => {
+        this.#reached(date);
+        h().runTask(ref, id, serial, date);
+      },
+      readyDTask: (ref, id, serial, date) => {
+        this.#reached(date);
+        h().readyDTask(ref, id, serial, date);
+      },
+      endTick: () => h().endTick(),
+      applAlarm: (ref, code) => h().applAlarm(ref, code),
+      driverWakeup: (ref) => h().driverWakeup(ref),
+      driverSleep: (ref) => h().driverSleep(ref),
+      dormant: () => h().dormant(),
+      stateChanged: (appls, drivers, isAwake, origin) =>
+        this.#setState(appls, drivers, isAwake, origin),
+      welcome: (...args) => this.#welcomed(...args),
+      refuse: (message) => {
+        this.#exception = `The server refused this client: ${message}`;
+        this.#state = "exception";
+        this.#welcome?.reject(this.#unreachable());
+      },
+      reply: (seq, r) => this.#reply(seq, r),
+      bye: (reason) => {
+        this.#byeReason = reason;
+      },
+    };
+  }
+
+  #reply(seq: number, r: WireReader): void {
     const pending = this.#pending.get(seq);
     if (pending === undefined) return;
     this.#pending.delete(seq);
@@ -507,25 +484,39 @@ export class ClientRuntime implements StubRuntime {
     pending.resolve(result);
   }
 
-  #readState(r: WireReader): void {
-    const wasAwake = this.#isAwake;
-    if (wasAwake) this.#frozenTime = this.time();
-    this.#applCount = r.u16();
-    this.#driverCount = r.u16();
-    this.#isAwake = r.bool();
-    const origin = r.f64();
-    if (origin !== this.#origin) this.#floorTime = 0; // a new wake-up: time restarts
+  #setState(
+    applCount: number,
+    driverCount: number,
+    isAwake: boolean,
+    origin: number,
+  ): void {
+    if (this.#isAwake) this.#frozenTime = this.time();
+    this.#applCount = applCount;
+    this.#driverCount = driverCount;
+    this.#isAwake = isAwake;
+    // NaN !== NaN: only a real change of origin is a new wake-up.
+    const isNewOrigin = !(origin === this.#origin ||
+      (Number.isNaN(origin) && Number.isNaN(this.#origin)));
+    if (isNewOrigin) this.#floorTime = 0; // a new wake-up: time restarts
     this.#origin = origin;
   }
 
-  #readWelcome(r: WireReader): void {
+  #welcomed(
+    magic: number,
+    version: number,
+    clientId: number,
+    _serverPid: number,
+    serverNow: number,
+    applCount: number,
+    driverCount: number,
+    isAwake: boolean,
+    origin: number,
+  ): void {
     const now = epochNow();
-    if (r.u32() !== PROTOCOL_MAGIC || r.u16() !== PROTOCOL_VERSION) {
+    if (magic !== PROTOCOL_MAGIC || version !== PROTOCOL_VERSION) {
       throw new SyntaxError("The server answered with another protocol");
     }
-    this.#clientId = r.u16();
-    r.u32(); // server pid
-    const serverNow = r.f64();
+    this.#clientId = clientId;
     // Server and client read the same system clock: trust it, unless the server's
     // reading falls outside this handshake, which only a clock that differs explains.
     // (The round trip's midpoint is no better: its two halves are not symmetric.)
@@ -533,7 +524,7 @@ export class ClientRuntime implements StubRuntime {
     this.#clockOffset = isConsistent
       ? 0
       : serverNow - (this.#helloSentAt + now) / 2;
-    this.#readState(r);
+    this.#setState(applCount, driverCount, isAwake, origin);
     this.#welcome?.resolve();
   }
 

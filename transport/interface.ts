@@ -108,3 +108,80 @@ export const CALLS: readonly CallSpec[] = [
   { id: 32, name: "ServerStatus", kind: "request", withClient: false, args: [], result: "json" },
   { id: 33, name: "RescanPorts", kind: "request", withClient: false, args: [], result: "short" },
 ];
+
+/** Type of a field of a frame the server or the client sends outside a call. */
+export type FieldType =
+  | "u8"
+  | "u16"
+  | "short"
+  | "long"
+  | "u32"
+  | "date"
+  | "bool"
+  | "f64"
+  | "string"
+  | "event";
+
+/** One field of a frame: its name, type and what it holds. */
+export type FieldSpec = readonly [name: string, type: FieldType, doc: string];
+
+/** A frame kind that is not a call: a notification or a frame of the session. */
+export interface FrameSpec {
+  /** Stable kind byte: 0x01..0x7f client to server, 0x81..0xff server to client. */
+  kind: number;
+  /** Name of the method that receives it (and of its encoder, `write<Name>`). */
+  name: string;
+  /** What it tells, one sentence (the JSDoc of the receiving method). */
+  doc: string;
+  /** Fields in wire order. */
+  fields: readonly FieldSpec[];
+  /**
+   * For the frames that carry more than their fields: `call` (the call id, its
+   * sequence and arguments follow) and `reply` (the result follows).
+   */
+  openEnded?: boolean;
+  /**
+   * In process only: the notification is dropped when its application was closed and
+   * its refnum reopened since it was queued (over a socket, server order alone
+   * guarantees this).
+   */
+  dropIfReopened?: boolean;
+  /** A retired kind: its byte stays reserved, nothing is generated for it. */
+  retired?: boolean;
+}
+
+/**
+ * What the server half of the kernel tells one client half, in server order: the
+ * callback channel of the design. The server writes them to the client's socket; the
+ * in-process composition queues the same frames in memory. Both sides implement the
+ * generated `ClientNotifications` interface of `kernel/contract/`.
+ */
+// A table reads best one frame per line.
+// deno-fmt-ignore
+export const NOTIFICATIONS: readonly FrameSpec[] = [
+  { kind: 0x84, name: "deliver", dropIfReopened: true, doc: "An event entered the receive FIFO of `refNum`; the receiver copies it and sets its port", fields: [["refNum", "u8", "the receiving application"], ["port", "u8", "the port the event arrives with"], ["event", "event", "the event; the cell belongs to the sender and is reused after the call"]] },
+  { kind: 0x85, name: "runTask", doc: "A real-time task of `refNum` is due: the client runs it", fields: [["refNum", "u8", "the task's application"], ["taskId", "long", "the client's id of the task"], ["taskSerial", "long", "the serial the task had when scheduled"], ["date", "date", "the task's date"]] },
+  { kind: 0x86, name: "readyDTask", doc: "A deferred task of `refNum` reached its date: it joins the DTask list", fields: [["refNum", "u8", "the task's application"], ["taskId", "long", "the client's id of the task"], ["taskSerial", "long", "the serial the task had when scheduled"], ["date", "date", "the task's date"]] },
+  { kind: 0x87, name: "endTick", doc: "Everything of this tick for this client was told: the receive alarms run", fields: [] },
+  { kind: 0x88, name: "applAlarm", dropIfReopened: true, doc: "An application alarm of `refNum`", fields: [["refNum", "u8", "the application whose alarm runs"], ["code", "long", "the change code, `(subject << 16) | change`"]] },
+  { kind: 0x89, name: "driverWakeup", doc: "A driver of this client wakes up", fields: [["refNum", "u8", "the driver"]] },
+  { kind: 0x8a, name: "driverSleep", doc: "A driver of this client goes to sleep; its FIFO and ready DTasks are cleared after its callback", fields: [["refNum", "u8", "the driver"]] },
+  { kind: 0x8b, name: "dormant", doc: "MidiShare went dormant: every pending task of the client is discarded", fields: [] },
+  { kind: 0x8c, name: "stateChanged", doc: "The number of applications or drivers, or the wake state, changed", fields: [["applCount", "u16", "open applications, refnum 0 included"], ["driverCount", "u16", "registered drivers, refnum 127 included"], ["isAwake", "bool", "whether MidiShare is awake"], ["originMs", "f64", "wall-clock epoch ms of tick 0 of this wake-up (NaN while dormant or in process)"]] },
+];
+
+/**
+ * The frames of the session around the calls and notifications: the handshake, the
+ * call and reply frames, and the goodbye. Only the client runtime, the listener and
+ * the kernel worker use them.
+ */
+// A table reads best one frame per line.
+// deno-fmt-ignore
+export const SESSION_FRAMES: readonly FrameSpec[] = [
+  { kind: 0x01, name: "hello", doc: "A client introduces itself; the first frame it sends", fields: [["magic", "u32", "`PROTOCOL_MAGIC`"], ["version", "u16", "`PROTOCOL_VERSION`"], ["pid", "u32", "the client's process id"], ["name", "string", "the client's name, for the log"]] },
+  { kind: 0x02, name: "call", doc: "A call of the interface table; its arguments follow", fields: [["callId", "u16", "the call's id in `CALLS`"], ["seq", "u32", "the request's sequence number, 0 for a one-way call"]], openEnded: true },
+  { kind: 0x81, name: "welcome", doc: "The server accepts the client", fields: [["magic", "u32", "`PROTOCOL_MAGIC`"], ["version", "u16", "`PROTOCOL_VERSION`"], ["clientId", "u16", "the id the server gave the client"], ["serverPid", "u32", "the server's process id"], ["serverNowMs", "f64", "the server's wall clock, epoch ms"], ["applCount", "u16", "open applications"], ["driverCount", "u16", "registered drivers"], ["isAwake", "bool", "whether MidiShare is awake"], ["originMs", "f64", "epoch ms of tick 0 of this wake-up, NaN while dormant"]] },
+  { kind: 0x82, name: "refuse", doc: "The server refuses the client and closes the connection", fields: [["message", "string", "why"]] },
+  { kind: 0x83, name: "reply", doc: "The reply to a request; its result follows", fields: [["seq", "u32", "the request's sequence number"]], openEnded: true },
+  { kind: 0x8d, name: "bye", doc: "The server is stopping; the connection closes next", fields: [["reason", "string", "why"]] },
+];

@@ -17,13 +17,16 @@ import { dispatchCall } from "@midishare/transport/gen/kernel_dispatch_gen";
 import { logInfo, logWarn } from "@midishare/transport/logger";
 import { Ring } from "./output_ring.ts";
 import {
-  F_REPLY,
-  F_WELCOME,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
   WireReader,
   WireWriter,
 } from "@midishare/transport/wire";
+import {
+  beginReply,
+  NotificationWriter,
+  writeWelcome,
+} from "@midishare/transport/gen/frames_gen";
 import { ServerClock } from "./server_clock.ts";
 import { TickStats } from "./tick_stats.ts";
 import {
@@ -41,7 +44,7 @@ import {
   type SharedMemory,
 } from "./shared_layout.ts";
 import { OutputBacklog } from "./output_backlog.ts";
-import { type OutputState, SocketSink } from "./socket_sink.ts";
+import { ClientOutput, type OutputState } from "./client_output.ts";
 
 /** How long the kernel polls for a next request after answering one, in ms. */
 export const SPIN_AFTER_REPLY_MS = 0.2;
@@ -160,7 +163,7 @@ export class KernelLoop {
     hasOutput: false,
     backlog: new OutputBacklog(),
   };
-  readonly #sinks = new Map<number, SocketSink>();
+  readonly #outputs = new Map<number, ClientOutput>();
   readonly #clientNames = new Map<number, string>();
   readonly #reader = new WireReader(
     new Uint8Array(0),
@@ -189,6 +192,10 @@ export class KernelLoop {
     this.#onInUse = options.onInUse ?? (() => {});
     this.kernel = new ServerKernelWithLog({
       pool: attachCellPool(memory.pool),
+      originMs: (isAwake) => {
+        this.clock.sync(isAwake);
+        return this.clock.origin;
+      },
       ...(options.describeServer
         ? { describeServer: options.describeServer }
         : {}),
@@ -373,17 +380,16 @@ export class KernelLoop {
   }
 
   #call(client: number, r: WireReader): void {
-    const sink = this.#sinks.get(client);
-    if (sink === undefined) return;
+    const output = this.#outputs.get(client);
+    if (output === undefined) return;
     const seq = r.u32(), callId = r.u16();
     const reply = this.#reply;
     reply.reset();
-    const start = reply.beginFrame(F_REPLY);
-    reply.u32(seq);
+    const start = beginReply(reply, seq);
     dispatchCall(this.kernel, client, callId, r, reply);
     if (seq === 0) return;
     reply.endFrame(start);
-    sink.writeFrames(reply.bytes, reply.length);
+    output.writeFrames(reply.bytes, reply.length);
     this.#answeredAt = performance.now();
   }
 
@@ -393,38 +399,31 @@ export class KernelLoop {
       name === "" ? "" : `, ${name}`
     })`;
     this.#clientNames.set(client, label);
-    const sink = new SocketSink(
-      client,
-      this.#output,
-      this.clock,
-      this.#outputState,
-    );
-    if (!this.kernel.attachClient(client, sink)) {
+    const output = new ClientOutput(client, this.#output, this.#outputState);
+    if (!this.kernel.attachClient(client, new NotificationWriter(output))) {
       logWarn(`${label}: client id already in use`);
       return;
     }
-    this.#sinks.set(client, sink);
+    this.#outputs.set(client, output);
     logInfo(`${label} connected`);
-    const w = this.#reply;
-    w.reset();
-    const start = w.beginFrame(F_WELCOME);
-    w.u32(PROTOCOL_MAGIC);
-    w.u16(PROTOCOL_VERSION);
-    w.u16(client);
-    w.u32(Deno.pid);
-    w.f64(epochNow());
-    w.u16(this.kernel.MidiCountAppls());
-    w.u16(this.kernel.MidiCountDrivers());
-    w.bool(this.kernel.isAwake);
-    w.f64(this.clock.origin);
-    w.endFrame(start);
-    sink.writeFrames(w.bytes, w.length);
+    writeWelcome(
+      output,
+      PROTOCOL_MAGIC,
+      PROTOCOL_VERSION,
+      client,
+      Deno.pid,
+      epochNow(),
+      this.kernel.MidiCountAppls(),
+      this.kernel.MidiCountDrivers(),
+      this.kernel.isAwake,
+      this.clock.origin,
+    );
   }
 
   #disconnect(client: number): void {
-    if (!this.#sinks.has(client)) return;
+    if (!this.#outputs.has(client)) return;
     this.kernel.removeClient(client);
-    this.#sinks.delete(client);
+    this.#outputs.delete(client);
     logInfo(
       `${this.#clientNames.get(client) ?? `client ${client}`} disconnected`,
     );

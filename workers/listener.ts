@@ -23,10 +23,13 @@ import {
 import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
 import { Ring } from "./output_ring.ts";
 import {
-  F_BYE,
-  F_CALL,
-  F_HELLO,
-  F_REFUSE,
+  type ClientFrameReceiver,
+  FRAME_KINDS,
+  readClientFrame,
+  writeBye,
+  writeRefuse,
+} from "@midishare/transport/gen/frames_gen";
+import {
   MAX_FRAME_BYTES,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
@@ -118,6 +121,14 @@ export class Listener {
   readonly #conns: (Connection | undefined)[] = [];
   readonly #record = new WireWriter(1024);
   readonly #event: ReadEventResult = { cell: NIL, end: 0 };
+  // The connection whose frame is being read, and whether it left a request record.
+  #current: Connection | null = null;
+  #hasRecord = false;
+  readonly #receiver: ClientFrameReceiver = {
+    hello: (magic, version, pid, name) =>
+      this.#hello(this.#current!, magic, version, pid, name),
+    call: (callId, seq, r) => this.#call(this.#current!, callId, seq, r),
+  };
   #server: Deno.Listener | null = null;
   #hasRequest = false;
   #needsKernel = false;
@@ -145,9 +156,7 @@ export class Listener {
     this.#isStopping = true;
     this.#server?.close();
     const bye = new WireWriter(64);
-    const start = bye.beginFrame(F_BYE);
-    bye.str(reason);
-    bye.endFrame(start);
+    writeBye(bye, reason);
     this.#drainOutput();
     const flushes = [];
     for (const c of this.#conns) {
@@ -254,19 +263,29 @@ export class Listener {
 
   /** Handles one frame; returns whether a request record waits in `#record`. */
   #frame(c: Connection, r: WireReader): boolean {
-    const kind = r.u8();
-    if (!c.isGreeted) {
-      if (kind !== F_HELLO) {
-        throw new ProtocolError(
-          `frame kind 0x${kind.toString(16)} before HELLO`,
-        );
-      }
-      return this.#hello(c, r);
+    this.#current = c;
+    this.#hasRecord = false;
+    const kind = r.bytes[r.pos]!;
+    // Another version may lay its HELLO out differently: only its first fields, the
+    // magic number and the version, are read the same way by every version.
+    if (
+      kind === FRAME_KINDS.hello && !c.isGreeted && !this.#isOwnProtocol(c, r)
+    ) {
+      return false;
     }
-    if (kind !== F_CALL) {
-      throw new ProtocolError(`unexpected frame kind 0x${kind.toString(16)}`);
+    if (!readClientFrame(r, this.#receiver)) {
+      throw new ProtocolError(
+        `unexpected frame kind 0x${kind.toString(16)}${
+          c.isGreeted ? "" : " before HELLO"
+        }`,
+      );
     }
-    const callId = r.u16(), seq = r.u32();
+    return this.#hasRecord;
+  }
+
+  /** A call frame: its arguments become a request record for the kernel. */
+  #call(c: Connection, callId: number, seq: number, r: WireReader): void {
+    if (!c.isGreeted) throw new ProtocolError("a call before HELLO");
     if (seq !== 0) this.#hasRequest = this.#needsKernel = true;
     if ((seq !== 0) !== isRequestCall(callId)) {
       throw new ProtocolError(
@@ -293,16 +312,18 @@ export class Listener {
       if (event.cell !== NIL) freeEvent(this.#pool, event.cell);
       throw error;
     }
-    return true;
+    this.#hasRecord = true;
   }
 
-  #hello(c: Connection, r: WireReader): boolean {
-    const magic = r.u32();
+  /** Whether a HELLO speaks this protocol; refuses the client when not. */
+  #isOwnProtocol(c: Connection, r: WireReader): boolean {
+    const at = r.pos;
+    const magic = r.end - at >= 5 ? r.view.getUint32(at + 1, true) : -1;
     if (magic !== PROTOCOL_MAGIC) {
       this.#refuse(c, "Not a MidiShare client: wrong magic number");
       return false;
     }
-    const version = r.u16();
+    const version = r.end - at >= 7 ? r.view.getUint16(at + 5, true) : -1;
     if (version !== PROTOCOL_VERSION) {
       this.#refuse(
         c,
@@ -310,7 +331,21 @@ export class Listener {
       );
       return false;
     }
-    const pid = r.u32(), name = r.str();
+    return true;
+  }
+
+  /** A HELLO: the client becomes known to the kernel. */
+  #hello(
+    c: Connection,
+    magic: number,
+    version: number,
+    pid: number,
+    name: string,
+  ): void {
+    if (c.isGreeted) throw new ProtocolError("a second HELLO");
+    if (magic !== PROTOCOL_MAGIC || version !== PROTOCOL_VERSION) {
+      throw new ProtocolError("a HELLO of another protocol");
+    }
     const w = this.#record;
     w.reset();
     w.u16(c.id);
@@ -319,15 +354,13 @@ export class Listener {
     w.str(name);
     c.isGreeted = true;
     this.#needsKernel = true;
-    return true;
+    this.#hasRecord = true;
   }
 
   #refuse(c: Connection, message: string): void {
     logWarn(`client ${c.id}: ${message}`);
     const w = new WireWriter(128);
-    const start = w.beginFrame(F_REFUSE);
-    w.str(message);
-    w.endFrame(start);
+    writeRefuse(w, message);
     c.enqueue(w.bytes, 0, w.length);
     c.flush().finally(() => this.#close(c, null));
   }

@@ -29,10 +29,14 @@ import {
   ST_TASK,
 } from "./ev_handle.ts";
 import { eventRefNum } from "../memory/event_store.ts";
-import { B_REFNUM, W_DATE } from "../memory/event_layout.ts";
+import { B_PORT, B_REFNUM, W_DATE } from "../memory/event_layout.ts";
 import { CELL_WORDS } from "../memory/cell_pool.ts";
 import { EventCalls, WRITABLE } from "./event_calls.ts";
 import { FilterHandle, type MidiFilter } from "./filter_handle.ts";
+import type {
+  NotificationQueueHooks,
+  NotificationReceiver,
+} from "../contract/mod.ts";
 import type { FilterPart } from "../memory/filter_bits.ts";
 import { MidiShareError } from "../api/errors.ts";
 import {
@@ -88,39 +92,11 @@ export interface ServerLink {
   isAwake(): boolean;
 }
 
-/** Where the kernel's notifications for this client arrive, in server order. */
-export interface ClientInbox {
-  /** The pool delivered events must be copied into, or null while inactive. */
-  targetPool(): CellPool | null;
-  /**
-   * The serial of the record of `refNum` (0 when none), so that a notification queued
-   * for an application is not handed to a later one that took the same refnum.
-   */
-  recordSerial(refNum: number): number;
-  /** Frees a delivered event that has nowhere to go. */
-  discard(cell: number): void;
-  /** An event copied into {@link targetPool} entered the FIFO of `refNum`. */
-  deliver(refNum: number, cell: number): void;
-  /** A task is due. */
-  runTask(refNum: number, taskId: number, serial: number, date: number): void;
-  /** A DTask reached its date. */
-  readyDTask(
-    refNum: number,
-    taskId: number,
-    serial: number,
-    date: number,
-  ): void;
-  /** The tick's deliveries are done: receive alarms. */
-  endTick(): void;
-  /** An application alarm. */
-  applAlarm(refNum: number, code: number): void;
-  /** A driver wakes up. */
-  driverWakeup(refNum: number): void;
-  /** A driver goes to sleep. */
-  driverSleep(refNum: number): void;
-  /** MidiShare went dormant: pending tasks are discarded. */
-  dormant(): void;
-}
+/**
+ * Where the kernel's notifications for this client arrive, in server order, with what
+ * an in-process queue needs to know of the client.
+ */
+export type ClientInbox = NotificationReceiver & NotificationQueueHooks;
 
 /** The per-application client-side calls; see the module documentation. */
 export class ApplCalls extends EventCalls {
@@ -676,15 +652,17 @@ export class ApplCalls extends EventCalls {
 
   #createInbox(): ClientInbox {
     return {
-      targetPool: () => this.memory.isActive ? this.memory.pool : null,
+      eventPool: () => this.memory.isActive ? this.memory.pool : null,
+      poolEpoch: () => this.memory.epoch,
       recordSerial: (ref) => this.record(ref)?.serial ?? 0,
       discard: (cell) => this.memory.release(cell),
-      deliver: (ref, cell) => {
+      deliver: (ref, port, _pool, cell) => {
         const rec = this.record(ref);
         if (rec === undefined) {
           this.memory.release(cell);
           return;
         }
+        this.memory.pool.bytes[cell * CELL_WORDS * 4 + B_PORT] = port;
         this.#push(rec.fifo, cell);
         if (this.#rcvMarked[ref] === 0) {
           this.#rcvMarked[ref] = 1;
@@ -733,6 +711,8 @@ export class ApplCalls extends EventCalls {
           this.memory.release(cell);
         }
       },
+      // The client reads the counts and the wake state through its server link.
+      stateChanged: () => {},
     };
   }
 

@@ -34,7 +34,8 @@ import {
 } from "../client/client_memory.ts";
 import { copyEvent, freeEvent } from "../memory/event_store.ts";
 import { B_REFNUM } from "../memory/event_layout.ts";
-import { LocalSink } from "./local_sink.ts";
+import { NotificationQueue } from "../contract/mod.ts";
+import type { ClientInbox } from "../client/appl_calls.ts";
 import {
   checkDirection,
   checkDriverInfos,
@@ -93,6 +94,14 @@ export function createLocalKernel(
   return new LocalMidiShare(new LocalHub(server), options);
 }
 
+/** How the kernel's notifications reach one in-process client. */
+export interface LocalChannel {
+  /** Where the kernel's notifications for the client wait. */
+  queue: NotificationQueue;
+  /** Where they are replayed. */
+  inbox: ClientInbox;
+}
+
 /** Options of {@link LocalHub}. */
 export interface LocalHubOptions {
   /**
@@ -109,7 +118,7 @@ export interface LocalHubOptions {
 export class LocalHub {
   /** The kernel. */
   readonly server: ServerKernel;
-  readonly #sinks: LocalSink[] = [];
+  readonly #channels: LocalChannel[] = [];
   readonly #firstClientId: number | undefined;
   #isDraining = false;
 
@@ -124,23 +133,23 @@ export class LocalHub {
     return new LocalMidiShare(this, options);
   }
 
-  /** Attaches a sink; returns its client id, or −1 when none is free. */
-  attach(sink: LocalSink): number {
-    this.#sinks.push(sink);
-    if (this.#firstClientId === undefined) return this.server.addClient(sink);
+  /** Attaches a client's channel; returns its client id, or −1 when none is free. */
+  attach(channel: LocalChannel): number {
+    this.#channels.push(channel);
+    const queue = channel.queue;
+    if (this.#firstClientId === undefined) return this.server.addClient(queue);
     for (let id = this.#firstClientId; id < 1024; id++) {
-      if (this.server.attachClient(id, sink)) return id;
+      if (this.server.attachClient(id, queue)) return id;
     }
     return -1;
   }
 
   /** Stops replaying a client's notifications (it died). */
-  detach(sink: LocalSink): void {
-    const i = this.#sinks.indexOf(sink);
-    if (i >= 0) this.#sinks.splice(i, 1);
+  detach(channel: LocalChannel): void {
+    const i = this.#channels.indexOf(channel);
+    if (i >= 0) this.#channels.splice(i, 1);
   }
 
-  /** Replays every queued notification, unless already inside a replay. */
   /** Replays every queued notification, unless already inside a replay. */
   drain(): void {
     if (this.#isDraining) return;
@@ -149,7 +158,9 @@ export class LocalHub {
       let isBusy = true;
       while (isBusy) {
         isBusy = false;
-        for (const sink of this.#sinks) if (sink.drainInto()) isBusy = true;
+        for (const { queue, inbox } of this.#channels) {
+          if (queue.replayInto(inbox)) isBusy = true;
+        }
       }
     } finally {
       this.#isDraining = false;
@@ -229,7 +240,7 @@ class LocalLink implements ServerLink {
 export class LocalMidiShare extends ApplCalls {
   readonly #hub: LocalHub;
   readonly #link: LocalLink;
-  readonly #sink: LocalSink;
+  readonly #channel: LocalChannel;
   #isConnected = true;
 
   /** Creates a client of `hub`; use {@link createLocalKernel} instead. */
@@ -239,8 +250,11 @@ export class LocalMidiShare extends ApplCalls {
     super(memory, link, options.reportError ?? (() => {}));
     this.#hub = hub;
     this.#link = link;
-    this.#sink = new LocalSink(this.inbox, () => memory.epoch);
-    link.clientId = hub.attach(this.#sink);
+    this.#channel = {
+      queue: new NotificationQueue(this.inbox),
+      inbox: this.inbox,
+    };
+    link.clientId = hub.attach(this.#channel);
   }
 
   /** The server kernel shared by the clients (diagnostics and tests). */
@@ -295,7 +309,7 @@ export class LocalMidiShare extends ApplCalls {
     if (!this.#isConnected) return;
     this.#isConnected = false;
     const hub = this.#hub;
-    hub.detach(this.#sink);
+    hub.detach(this.#channel);
     hub.server.removeClient(this.#link.clientId);
     // A dead process runs nothing more: its notifications are never replayed.
     this.closeAllLocally();

@@ -24,10 +24,10 @@
 
 export {
   createLocalKernel,
+  type LocalChannel,
   type LocalClientOptions,
   LocalHub,
   type LocalHubOptions,
   type LocalKernelOptions,
   LocalMidiShare,
 } from "./local_kernel.ts";
-export { LocalSink } from "./local_sink.ts";

@@ -10,7 +10,7 @@
  */
 
 import { CELL_WORDS, type CellPool } from "../memory/cell_pool.ts";
-import type { ClientSink } from "../contract/client_sink.ts";
+import type { ClientNotifications } from "../contract/mod.ts";
 import type { Connections } from "./connections.ts";
 import {
   MidiShareDriverRef,
@@ -51,7 +51,7 @@ export class Router {
   readonly #refs: RefnumTable;
   readonly #cnx: Connections;
   readonly #slots: SlotTable;
-  readonly #sinks: (ClientSink | undefined)[];
+  readonly #sinks: (ClientNotifications | undefined)[];
   // Clients that got something this tick, in order, for their endTick.
   readonly #touched = new Int32Array(MAX_CLIENTS);
   #touchedCount = 0;
@@ -62,7 +62,7 @@ export class Router {
     refs: RefnumTable,
     cnx: Connections,
     slots: SlotTable,
-    sinks: (ClientSink | undefined)[],
+    sinks: (ClientNotifications | undefined)[],
   ) {
     this.#pool = pool;
     this.#refs = refs;
@@ -183,7 +183,7 @@ export class Router {
     const sink = this.#sinks[client];
     if (sink === undefined) return;
     this.#touch(client);
-    sink.deliver(dst, this.#pool, cell, port);
+    sink.deliver(dst, port, this.#pool, cell);
   }
 
   #task(r: number, cell: number, type: number): void {

@@ -16,7 +16,7 @@ import {
   createCellPool,
   NIL,
 } from "../memory/cell_pool.ts";
-import type { ClientSink } from "../contract/client_sink.ts";
+import type { ClientNotifications } from "../contract/mod.ts";
 import { Connections } from "./connections.ts";
 import {
   MIDIAddSlot,
@@ -81,6 +81,12 @@ export interface ServerKernelOptions {
   wakeTime?: number;
   /** Extra facts for `ServerStatus` (the server process adds its pid, uptime, ...). */
   describeServer?: () => Record<string, unknown>;
+  /**
+   * The wall-clock epoch ms of tick 0 of the current wake-up, told to clients with
+   * every state change so that they compute `MidiGetTime` themselves. The kernel has
+   * no wall clock: the server's clock supplies it; NaN (the default) in process.
+   */
+  originMs?: (isAwake: boolean) => number;
 }
 
 /** Creates a dormant server kernel. Not real-time safe: allocates its tables. */
@@ -97,13 +103,14 @@ export class ServerKernel {
   readonly #refs = new RefnumTable();
   readonly #cnx = new Connections();
   readonly #slots = new SlotTable();
-  readonly #sinks: (ClientSink | undefined)[] = [];
+  readonly #sinks: (ClientNotifications | undefined)[] = [];
   readonly #sorter: Sorter;
   readonly #router: Router;
   readonly #sync: SyncState = createSyncState();
   #now = 0;
   readonly #wakeTime: number;
   readonly #describeServer: () => Record<string, unknown>;
+  readonly #originMs: (isAwake: boolean) => number;
   #isAwake = false;
   #errorBits = 0;
   #lostCount = 0;
@@ -113,6 +120,7 @@ export class ServerKernel {
   constructor(options: ServerKernelOptions) {
     this.#wakeTime = (options.wakeTime ?? 0) >>> 0;
     this.#describeServer = options.describeServer ?? (() => ({}));
+    this.#originMs = options.originMs ?? (() => NaN);
     this.pool = options.pool ??
       createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
     this.#sorter = createSorter(this.pool);
@@ -148,7 +156,7 @@ export class ServerKernel {
   // ---- Clients
 
   /** Attaches a client's callback channel; returns its client id (1..1023), or −1. */
-  addClient(sink: ClientSink): number {
+  addClient(sink: ClientNotifications): number {
     for (let id = 1; id < MAX_CLIENTS; id++) {
       if (this.#sinks[id] === undefined) {
         this.#sinks[id] = sink;
@@ -162,7 +170,7 @@ export class ServerKernel {
    * Attaches a client's callback channel under a chosen id (1..1023), as the server's
    * listening worker numbers its connections; false when the id is taken or invalid.
    */
-  attachClient(id: number, sink: ClientSink): boolean {
+  attachClient(id: number, sink: ClientNotifications): boolean {
     if (id < 1 || id >= MAX_CLIENTS || this.#sinks[id] !== undefined) {
       return false;
     }
@@ -615,8 +623,9 @@ export class ServerKernel {
 
   #stateChanged(): void {
     const appls = this.#refs.applCount, drivers = this.#refs.driverCount;
+    const origin = this.#originMs(this.#isAwake);
     for (const sink of this.#sinks) {
-      sink?.stateChanged(appls, drivers, this.#isAwake);
+      sink?.stateChanged(appls, drivers, this.#isAwake, origin);
     }
   }
 
