@@ -56,6 +56,15 @@ function mayImport(from: string, to: string): boolean {
   return ALLOWED[from]!.some((a) => to === a || to.startsWith(`${a}/`));
 }
 
+/**
+ * Only the generated codecs (`gen/*_gen.ts`) and their runtime (`transport/wire.ts`,
+ * `transport/wire_types.ts`) lay frames out: anywhere else, starting a frame or
+ * writing a kind byte is a second description of the protocol. Tests may craft
+ * malformed frames by hand.
+ */
+const FRAME_RUNTIME = ["transport/wire.ts", "transport/wire_types.ts"];
+const FRAME_LAYOUT = [/\.beginFrame\(/, /\.openFrame\(/];
+
 const KERNEL_FORBIDDEN = [
   /\bDeno\./,
   /\bconsole\./,
@@ -125,6 +134,18 @@ for await (const path of sourceFiles(ROOT)) {
     if (to === null || isTest(path)) continue;
     if (!mayImport(from, to)) {
       problems.push(`${path}: ${from} may not import ${to} ("${spec}")`);
+    }
+  }
+  const isCodec = /\/gen\/[a-z_]+_gen\.ts$/.test(path) ||
+    FRAME_RUNTIME.includes(path) || path.startsWith("scripts/");
+  if (!isCodec && !isTest(path)) {
+    const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+    for (const pattern of FRAME_LAYOUT) {
+      if (pattern.test(code)) {
+        problems.push(
+          `${path}: lays a frame out by hand (${pattern.source}); use the generated codecs`,
+        );
+      }
     }
   }
   if (from.split("/")[0] === "kernel" && !isTest(path)) {

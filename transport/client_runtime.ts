@@ -23,7 +23,7 @@ import {
 import type { StubRuntime } from "./stub_runtime.ts";
 import {
   beginCall,
-  FRAME_KINDS,
+  peekProtocol,
   readServerFrame,
   type ServerFrameReceiver,
   writeHello,
@@ -425,14 +425,11 @@ export class ClientRuntime implements StubRuntime {
   #frame(r: WireReader): void {
     // Another version may lay its welcome out differently: only its first fields,
     // the magic number and the version, are read the same way by every version.
-    const at = r.pos;
-    if (r.bytes[at] === FRAME_KINDS.welcome && r.end - at >= 7) {
-      const magic = r.view.getUint32(at + 1, true);
-      const version = r.view.getUint16(at + 5, true);
-      if (magic !== PROTOCOL_MAGIC || version !== PROTOCOL_VERSION) {
-        throw new SyntaxError("The server answered with another protocol");
-      }
-    }
+    const protocol = peekProtocol(r);
+    if (
+      protocol !== null &&
+      (protocol[0] !== PROTOCOL_MAGIC || protocol[1] !== PROTOCOL_VERSION)
+    ) throw new SyntaxError("The server answered with another protocol");
     if (!readServerFrame(r, this.#receiver, this.#event)) {
       throw new SyntaxError("Unknown frame kind from the server");
     }

@@ -24,7 +24,7 @@ import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
 import { Ring } from "./output_ring.ts";
 import {
   type ClientFrameReceiver,
-  FRAME_KINDS,
+  peekProtocol,
   readClientFrame,
   writeBye,
   writeRefuse,
@@ -268,11 +268,7 @@ export class Listener {
     const kind = r.bytes[r.pos]!;
     // Another version may lay its HELLO out differently: only its first fields, the
     // magic number and the version, are read the same way by every version.
-    if (
-      kind === FRAME_KINDS.hello && !c.isGreeted && !this.#isOwnProtocol(c, r)
-    ) {
-      return false;
-    }
+    if (!c.isGreeted && !this.#isOwnProtocol(c, r)) return false;
     if (!readClientFrame(r, this.#receiver)) {
       throw new ProtocolError(
         `unexpected frame kind 0x${kind.toString(16)}${
@@ -317,13 +313,13 @@ export class Listener {
 
   /** Whether a HELLO speaks this protocol; refuses the client when not. */
   #isOwnProtocol(c: Connection, r: WireReader): boolean {
-    const at = r.pos;
-    const magic = r.end - at >= 5 ? r.view.getUint32(at + 1, true) : -1;
+    const protocol = peekProtocol(r);
+    if (protocol === null) return true; // not a HELLO: the frame reader says why
+    const [magic, version] = protocol;
     if (magic !== PROTOCOL_MAGIC) {
       this.#refuse(c, "Not a MidiShare client: wrong magic number");
       return false;
     }
-    const version = r.end - at >= 7 ? r.view.getUint16(at + 5, true) : -1;
     if (version !== PROTOCOL_VERSION) {
       this.#refuse(
         c,

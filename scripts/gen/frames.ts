@@ -54,6 +54,11 @@ const READ: Record<Exclude<FieldType, "event">, string> = {
 
 const live = (frames: readonly FrameSpec[]) => frames.filter((f) => !f.retired);
 
+/** A kind byte as a hexadecimal literal. */
+function hex(kind: number): string {
+  return `0x${kind.toString(16)}`;
+}
+
 /** `deliver` → `Deliver`. */
 function pascal(name: string): string {
   return name[0]!.toUpperCase() + name.slice(1);
@@ -426,6 +431,14 @@ export function frameCodecs(header: string): string {
   const toServer = session.filter((f) => f.kind < 0x80);
   const toClient = session.filter((f) => f.kind >= 0x80);
   const sized = [...notes, ...session.filter((f) => !f.openEnded)];
+  const handshake = session.filter((f) =>
+    f.fields[0]?.[0] === "magic" && f.fields[1]?.[0] === "version"
+  );
+  if (handshake.length !== 2) {
+    throw new Error(
+      "the hello and welcome frames must start with magic, version",
+    );
+  }
   const writer = notes.map((f) =>
     `  ${f.name}(${params(f.fields).join(", ")}): void {
     write${pascal(f.name)}(${["this.#out", ...args(f.fields)].join(", ")});
@@ -502,6 +515,22 @@ ${
       toServer,
     )
   }
+
+/**
+ * The magic number and protocol version that open a \`hello\` or \`welcome\` frame,
+ * read without consuming them: every version of the protocol starts these two frames
+ * the same way, whatever follows. Null for another kind or a frame too short.
+ */
+export function peekProtocol(
+  r: WireReader,
+): [magic: number, version: number] | null {
+  const at = r.pos, kind = r.bytes[at];
+  if (kind !== ${hex(handshake[0]!.kind)} && kind !== ${
+    hex(handshake[1]!.kind)
+  }) return null;
+  if (r.end - at < 7) return null;
+  return [r.view.getUint32(at + 1, true), r.view.getUint16(at + 5, true)];
+}
 
 /**
  * Reads one frame from the server (its kind first) and hands it to \`to\`; a

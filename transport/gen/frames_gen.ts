@@ -440,6 +440,20 @@ export interface ClientFrameReceiver {
 }
 
 /**
+ * The magic number and protocol version that open a `hello` or `welcome` frame,
+ * read without consuming them: every version of the protocol starts these two frames
+ * the same way, whatever follows. Null for another kind or a frame too short.
+ */
+export function peekProtocol(
+  r: WireReader,
+): [magic: number, version: number] | null {
+  const at = r.pos, kind = r.bytes[at];
+  if (kind !== 0x1 && kind !== 0x81) return null;
+  if (r.end - at < 7) return null;
+  return [r.view.getUint32(at + 1, true), r.view.getUint16(at + 5, true)];
+}
+
+/**
  * Reads one frame from the server (its kind first) and hands it to `to`; a
  * delivered event is read into `to.eventPool()` through `event`.
  * @returns false for a kind this side does not know
