@@ -125,7 +125,8 @@ export class ClientRuntime implements StubRuntime {
   #seq = 0;
   readonly #pending = new Map<number, Pending>();
   #isFlushScheduled = false;
-  #isWriting = false;
+  // The write under way, if any.
+  #writing: Promise<void> | null = null;
   #byeReason: string | null = null;
   #welcome: PromiseWithResolvers<void> | null = null;
   // Mirrored server state (spec §7.1: client-side reads of shared state).
@@ -139,6 +140,8 @@ export class ClientRuntime implements StubRuntime {
   #floorTime = 0;
   #clientId = 0;
   #helloSentAt = 0;
+  // Whether the connection keeps the process alive (Deno's default for a new one).
+  #isRefed = true;
 
   /** A passive client runtime; nothing happens until the first call after {@link setHandler}. */
   constructor(options: ClientRuntimeOptions = {}) {
@@ -225,7 +228,11 @@ export class ClientRuntime implements StubRuntime {
     return this.#connecting;
   }
 
-  /** Closes the connection (the server then closes this client's applications). */
+  /**
+   * Writes what is queued, then closes the connection (the server then closes this
+   * client's applications and drivers). The client is passive afterwards when the
+   * handler has nothing open any more.
+   */
   async close(): Promise<void> {
     await this.#flushNow();
     const conn = this.#conn;
@@ -269,8 +276,28 @@ export class ClientRuntime implements StubRuntime {
       resolve: resolve as (value: unknown) => void,
       reject,
     });
+    this.#updateRef();
     this.#scheduleFlush();
     return promise;
+  }
+
+  /**
+   * Lets the process end while this client has nothing left to do, as Deno does for
+   * its own resources: the connection keeps the process alive only while an
+   * application or driver is open, a request waits for its reply or frames wait to be
+   * written. (Scheduled tasks and DTasks belong to open applications.) Called after
+   * each of those can have changed; the frames a call queues are written by an
+   * operation that keeps the process alive by itself, and this runs again after it.
+   */
+  #updateRef(): void {
+    const conn = this.#conn;
+    if (conn === null) return;
+    const hasWork = this.#pending.size > 0 || this.#out.length > 0 ||
+      this.#writing !== null || this.#handler!.hasOpenRefnums();
+    if (hasWork === this.#isRefed) return;
+    this.#isRefed = hasWork;
+    if (hasWork) conn.ref();
+    else conn.unref();
   }
 
   // ---- Connection
@@ -287,6 +314,7 @@ export class ClientRuntime implements StubRuntime {
       conn = await this.#startServer();
     }
     this.#conn = conn;
+    this.#isRefed = true;
     this.#byeReason = null;
     this.#welcome = Promise.withResolvers<void>();
     const hello = new WireWriter(128);
@@ -373,11 +401,20 @@ export class ClientRuntime implements StubRuntime {
     });
   }
 
-  async #flushNow(): Promise<void> {
-    if (this.#state !== "active" || this.#isWriting) return;
+  /** Writes what is queued; resolves when it is written (or the socket broke). */
+  #flushNow(): Promise<void> {
+    // A write under way takes the frames queued meanwhile before it ends.
+    if (this.#writing !== null) return this.#writing;
     const conn = this.#conn;
-    if (conn === null) return;
-    this.#isWriting = true;
+    if (this.#state !== "active" || conn === null || this.#out.length === 0) {
+      return Promise.resolve();
+    }
+    this.#writing = this.#writeQueued(conn);
+    return this.#writing;
+  }
+
+  async #writeQueued(conn: Deno.UnixConn): Promise<void> {
+    await Promise.resolve(); // so that #writing is set before this can end
     try {
       while (this.#out.length > 0) {
         const batch = this.#out;
@@ -389,8 +426,9 @@ export class ClientRuntime implements StubRuntime {
     } catch {
       // The read loop sees the broken socket and moves to the exception state.
     } finally {
-      this.#isWriting = false;
+      this.#writing = null;
     }
+    this.#updateRef();
   }
 
   // ---- Reading
@@ -427,6 +465,7 @@ export class ClientRuntime implements StubRuntime {
         }
         buf.copyWithin(0, pos, length);
         length -= pos;
+        this.#updateRef();
       }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
