@@ -161,9 +161,17 @@ export class RemoteMidiShare extends ApplCalls {
 
   // ---- Environment (spec §7.1)
 
-  /** True when a server runs or could be started and reached; never rejects. */
+  /**
+   * True when a server runs or could be started and reached; never rejects.
+   *
+   * When connected it makes a round trip to the server, so that it resolves after
+   * every earlier call of this client took effect there, and the mirrored state
+   * (`MidiCountAppls`, `MidiCountDrivers`) shows them.
+   */
   MidiShare(): Promise<boolean> {
-    return this.#rt.connect().then(() => true, () => false);
+    return this.#rt.connect()
+      .then(() => stubs.MidiGetError(this.#rt))
+      .then(() => true, () => false);
   }
 
   /** The refnum of the `index`-th application, or `MIDIerrIndex`. */
