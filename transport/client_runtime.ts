@@ -140,6 +140,8 @@ export class ClientRuntime implements StubRuntime {
   #floorTime = 0;
   #clientId = 0;
   #helloSentAt = 0;
+  // Resolved when the client enters the exception state; replaced when it leaves it.
+  #lost = Promise.withResolvers<MidiShareError>();
   // Whether the connection keeps the process alive (Deno's default for a new one).
   #isRefed = true;
 
@@ -182,6 +184,28 @@ export class ClientRuntime implements StubRuntime {
   /** Whether MidiShare is awake, from the mirrored state. */
   get isAwake(): boolean {
     return this.#isAwake;
+  }
+
+  /**
+   * Resolves, with the error later calls reject with, when the client enters the
+   * exception state (the server is gone or the channel broke); at once when it is in
+   * it. Never rejects. After {@link leaveException}, a new promise waits for the next
+   * loss.
+   */
+  get lost(): Promise<MidiShareError> {
+    return this.#lost.promise;
+  }
+
+  /**
+   * Leaves the exception state: the client is passive again, so that its next call
+   * connects to a server (starting one unless `autoStart` is false). Does nothing in
+   * the other states.
+   */
+  leaveException(): void {
+    if (this.#state !== "exception") return;
+    this.#state = "passive";
+    this.#exception = "";
+    this.#lost = Promise.withResolvers<MidiShareError>();
   }
 
   /** `MidiGetTime`, computed locally from the origin the server handed over. */
@@ -603,6 +627,7 @@ export class ClientRuntime implements StubRuntime {
     if (this.#state === "exception" && wasActive) {
       this.#handler!.lost(this.#exception);
     }
+    if (this.#state === "exception") this.#lost.resolve(error);
   }
 
   #unreachable(detail?: string): MidiShareError {
