@@ -16,6 +16,7 @@ import {
   type ClientMemoryOptions,
   type DriverInfos,
   MIDICloseAppl,
+  type MidiShareError,
   type ServerLink,
   type SlotRefNum,
   type TDriverInfos,
@@ -142,16 +143,83 @@ export class RemoteMidiShare extends ApplCalls {
     return this.#rt.socketPath;
   }
 
-  /** Closes the connection; the server closes this client's applications and drivers. */
+  /**
+   * Resolves when this client loses its server (spec §9): the server process died or
+   * stopped while this client had applications or drivers open, or the connection
+   * broke. By then every pending call has rejected with
+   * `MidiShareError("UNREACHABLE")`, and each of the client's applications and
+   * drivers was closed on this side, its application alarm called with
+   * `MIDICloseAppl`. Resolves with the error that later calls reject with (at once
+   * when the client is already in the exception state); never rejects. Each
+   * {@link reconnect} from the exception state starts a new promise for the next
+   * loss.
+   *
+   * @example A long-running program that comes back with its server
+   * ```ts ignore
+   * import { createClient } from "./mod.ts";
+   *
+   * const ms = createClient();
+   * while (true) {
+   *   const ref = await ms.MidiOpen("bridge");
+   *   // ... connect it, install its alarms, run ...
+   *   console.error((await ms.lost).message);
+   *   while (!(await ms.reconnect())) {
+   *     await new Promise((resolve) => setTimeout(resolve, 1000));
+   *   }
+   * }
+   * ```
+   */
+  get lost(): Promise<MidiShareError> {
+    return this.#rt.lost;
+  }
+
+  /**
+   * Comes back after the server was lost: leaves the exception state, then connects
+   * as the first call of a new client would (starting a server unless `autoStart` is
+   * false). Resolves true once connected, false when no server answers (the client
+   * is then passive, and the next call or `reconnect()` tries again); never rejects.
+   * The applications closed by the loss are not reopened: open them again with
+   * `MidiOpen`. Outside the exception state it is `MidiShare()`.
+   *
+   * @returns whether a server answered
+   */
+  reconnect(): Promise<boolean> {
+    this.#rt.leaveException();
+    return this.MidiShare();
+  }
+
+  /**
+   * Closes the connection at once; the server closes this client's applications and
+   * drivers as when its process ends (with `MIDICloseAppl` to the others), and
+   * pending calls reject with `MidiShareError("UNREACHABLE")`. This side closes them
+   * too, without calling their alarms; the client is then passive, and a later call
+   * connects again.
+   *
+   * Rarely needed: a program ends by itself once its applications and drivers are
+   * closed and nothing waits (as a Deno program ends when nothing is pending), and the
+   * server closes what a program leaves open when its process ends. `close()` is for
+   * the rest: a program that goes on without MidiShare but left applications open,
+   * or a test that must release its connection before it ends.
+   */
   close(): Promise<void> {
+    this.closeAllLocally();
     return this.#rt.close();
   }
 
   // ---- Environment (spec §7.1)
 
-  /** True when a server runs or could be started and reached; never rejects. */
+  /**
+   * True when a server runs or could be started and reached; never rejects.
+   *
+   * When connected it makes a round trip to the server, so that it resolves after
+   * every earlier call of this client took effect there, and the mirrored state
+   * (`MidiCountAppls`, `MidiCountDrivers`) shows them. False in the exception
+   * state: see {@link reconnect}.
+   */
   MidiShare(): Promise<boolean> {
-    return this.#rt.connect().then(() => true, () => false);
+    return this.#rt.connect()
+      .then(() => stubs.MidiGetError(this.#rt))
+      .then(() => true, () => false);
   }
 
   /** The refnum of the `index`-th application, or `MIDIerrIndex`. */

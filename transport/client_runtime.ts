@@ -107,7 +107,8 @@ export class ClientRuntime implements StubRuntime {
   #seq = 0;
   readonly #pending = new Map<number, Pending>();
   #isFlushScheduled = false;
-  #isWriting = false;
+  // The write under way, if any.
+  #writing: Promise<void> | null = null;
   #byeReason: string | null = null;
   #welcome: PromiseWithResolvers<void> | null = null;
   // Mirrored server state (spec §7.1: client-side reads of shared state).
@@ -123,6 +124,10 @@ export class ClientRuntime implements StubRuntime {
   #helloSentAt = 0;
   readonly #event: ReadEventResult = { cell: NIL, end: 0 };
   readonly #receiver: ServerFrameReceiver = this.#createReceiver();
+  // Resolved when the client enters the exception state; replaced when it leaves it.
+  #lost = Promise.withResolvers<MidiShareError>();
+  // Whether the connection keeps the process alive (Deno's default for a new one).
+  #isRefed = true;
 
   /** A passive client runtime; nothing happens until the first call after {@link setHandler}. */
   constructor(options: ClientRuntimeOptions = {}) {
@@ -163,6 +168,28 @@ export class ClientRuntime implements StubRuntime {
   /** Whether MidiShare is awake, from the mirrored state. */
   get isAwake(): boolean {
     return this.#isAwake;
+  }
+
+  /**
+   * Resolves, with the error later calls reject with, when the client enters the
+   * exception state (the server is gone or the channel broke); at once when it is in
+   * it. Never rejects. After {@link leaveException}, a new promise waits for the next
+   * loss.
+   */
+  get lost(): Promise<MidiShareError> {
+    return this.#lost.promise;
+  }
+
+  /**
+   * Leaves the exception state: the client is passive again, so that its next call
+   * connects to a server (starting one unless `autoStart` is false). Does nothing in
+   * the other states.
+   */
+  leaveException(): void {
+    if (this.#state !== "exception") return;
+    this.#state = "passive";
+    this.#exception = "";
+    this.#lost = Promise.withResolvers<MidiShareError>();
   }
 
   /** `MidiGetTime`, computed locally from the origin the server handed over. */
@@ -209,7 +236,11 @@ export class ClientRuntime implements StubRuntime {
     return this.#connecting;
   }
 
-  /** Closes the connection (the server then closes this client's applications). */
+  /**
+   * Writes what is queued, then closes the connection (the server then closes this
+   * client's applications and drivers). The client is passive afterwards when the
+   * handler has nothing open any more.
+   */
   async close(): Promise<void> {
     await this.#flushNow();
     const conn = this.#conn;
@@ -251,8 +282,28 @@ export class ClientRuntime implements StubRuntime {
       resolve: resolve as (value: unknown) => void,
       reject,
     });
+    this.#updateRef();
     this.#scheduleFlush();
     return promise;
+  }
+
+  /**
+   * Lets the process end while this client has nothing left to do, as Deno does for
+   * its own resources: the connection keeps the process alive only while an
+   * application or driver is open, a request waits for its reply or frames wait to be
+   * written. (Scheduled tasks and DTasks belong to open applications.) Called after
+   * each of those can have changed; the frames a call queues are written by an
+   * operation that keeps the process alive by itself, and this runs again after it.
+   */
+  #updateRef(): void {
+    const conn = this.#conn;
+    if (conn === null) return;
+    const hasWork = this.#pending.size > 0 || this.#out.length > 0 ||
+      this.#writing !== null || this.#handler!.hasOpenRefnums();
+    if (hasWork === this.#isRefed) return;
+    this.#isRefed = hasWork;
+    if (hasWork) conn.ref();
+    else conn.unref();
   }
 
   // ---- Connection
@@ -269,6 +320,7 @@ export class ClientRuntime implements StubRuntime {
       conn = await this.#startServer();
     }
     this.#conn = conn;
+    this.#isRefed = true;
     this.#byeReason = null;
     this.#welcome = Promise.withResolvers<void>();
     const hello = new WireWriter(128);
@@ -356,11 +408,20 @@ export class ClientRuntime implements StubRuntime {
     });
   }
 
-  async #flushNow(): Promise<void> {
-    if (this.#state !== "active" || this.#isWriting) return;
+  /** Writes what is queued; resolves when it is written (or the socket broke). */
+  #flushNow(): Promise<void> {
+    // A write under way takes the frames queued meanwhile before it ends.
+    if (this.#writing !== null) return this.#writing;
     const conn = this.#conn;
-    if (conn === null) return;
-    this.#isWriting = true;
+    if (this.#state !== "active" || conn === null || this.#out.length === 0) {
+      return Promise.resolve();
+    }
+    this.#writing = this.#writeQueued(conn);
+    return this.#writing;
+  }
+
+  async #writeQueued(conn: Deno.UnixConn): Promise<void> {
+    await Promise.resolve(); // so that #writing is set before this can end
     try {
       while (this.#out.length > 0) {
         const batch = this.#out;
@@ -372,8 +433,9 @@ export class ClientRuntime implements StubRuntime {
     } catch {
       // The read loop sees the broken socket and moves to the exception state.
     } finally {
-      this.#isWriting = false;
+      this.#writing = null;
     }
+    this.#updateRef();
   }
 
   // ---- Reading
@@ -410,6 +472,7 @@ export class ClientRuntime implements StubRuntime {
         }
         buf.copyWithin(0, pos, length);
         length -= pos;
+        this.#updateRef();
       }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
@@ -552,6 +615,7 @@ export class ClientRuntime implements StubRuntime {
     if (this.#state === "exception" && wasActive) {
       this.#handler!.lost(this.#exception);
     }
+    if (this.#state === "exception") this.#lost.resolve(error);
   }
 
   #unreachable(detail?: string): MidiShareError {
