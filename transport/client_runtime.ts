@@ -12,7 +12,7 @@
 
 import { MidiShareError } from "@midishare/kernel/api";
 import type { NotificationReceiver } from "@midishare/kernel/contract";
-import { eventDate, NIL } from "@midishare/kernel/memory";
+import { type CellPool, eventDate, NIL } from "@midishare/kernel/memory";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
@@ -29,6 +29,8 @@ import {
   writeHello,
 } from "./gen/frames_gen.ts";
 import {
+  eventWireSize,
+  MAX_EVENT_BYTES,
   MAX_FRAME_BYTES,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
@@ -249,6 +251,16 @@ export class ClientRuntime implements StubRuntime {
   }
 
   // ---- StubRuntime
+
+  checkEvent(pool: CellPool, cell: number): void {
+    // Checked here: a frame over the limit would make the server drop the connection.
+    const size = eventWireSize(pool, cell);
+    if (size > MAX_EVENT_BYTES) {
+      throw new RangeError(
+        `Cannot send the event: it takes ${size} bytes, more than the ${MAX_EVENT_BYTES} an event may take between processes; it was not sent and is still yours`,
+      );
+    }
+  }
 
   beginCall(callId: number, isRequest: boolean): WireWriter {
     if (this.#state === "exception") {

@@ -86,14 +86,6 @@ class ServerKernelWithLog extends ServerKernel {
     return this.#clients.get(client) ?? `client ${client}`;
   }
 
-  /** What `RescanPorts` runs; −1 without a hardware driver. */
-  rescan: () => number = () => -1;
-
-  /** Rescans the hardware ports now; returns the number of slots, −1 without a driver. */
-  RescanPorts(): number {
-    return this.rescan();
-  }
-
   override MidiOpen(client: number, name: string): number {
     const ref = super.MidiOpen(client, name);
     if (ref >= 0) {
@@ -183,6 +175,7 @@ export class KernelLoop {
   // When the last reply was written (performance.now()), 0 once spun for.
   #answeredAt = 0;
   #reportedDrops = 0;
+  #rescan: () => number = () => -1;
 
   /** A loop over the shared memory of the server. */
   constructor(memory: SharedMemory, options: KernelLoopOptions = {}) {
@@ -192,6 +185,7 @@ export class KernelLoop {
     this.#onInUse = options.onInUse ?? (() => {});
     this.kernel = new ServerKernelWithLog({
       pool: attachCellPool(memory.pool),
+      rescanPorts: () => this.#rescan(),
       originMs: (isAwake) => {
         this.clock.sync(isAwake);
         return this.clock.origin;
@@ -209,7 +203,7 @@ export class KernelLoop {
 
   /** Sets what `RescanPorts` does (the hardware driver's rescan). */
   setRescan(rescan: () => number): void {
-    this.kernel.rescan = rescan;
+    this.#rescan = rescan;
   }
 
   /** Frames dropped because the output ring was full. */

@@ -9,7 +9,12 @@
  * @module
  */
 
-import type { ApplAlarm, RcvAlarm, TDriverOperation } from "../api/types.ts";
+import type {
+  ApplAlarm,
+  RcvAlarm,
+  TDriverInfos,
+  TDriverOperation,
+} from "../api/types.ts";
 import { ApplRecord, type CellList } from "./appl_record.ts";
 import { type CellPool, NIL } from "../memory/cell_pool.ts";
 import type { ClientMemory } from "./client_memory.ts";
@@ -37,10 +42,14 @@ import type {
   NotificationQueueHooks,
   NotificationReceiver,
 } from "../contract/mod.ts";
+import type { Answer, ServerPort } from "./gen/server_port_gen.ts";
 import type { FilterPart } from "../memory/filter_bits.ts";
 import { MidiShareError } from "../api/errors.ts";
 import {
   checkCallback,
+  checkDriverInfos,
+  checkDriverOps,
+  checkString,
   describe,
   toBool,
   toDate,
@@ -62,26 +71,8 @@ export type Task = (
   a3: unknown,
 ) => void;
 
-/** What the client-side calls need from the server side, in call order. */
-export interface ServerLink {
-  /** Sends an event of `pool` (refnum stamped; due date in the event unless `isImmediate`). */
-  sendEvent(pool: CellPool, cell: number, isImmediate: boolean): void;
-  /** Schedules a task of type 128 or 129 known by `taskId` and `serial`. */
-  scheduleTask(
-    type: number,
-    refNum: number,
-    date: number,
-    taskId: number,
-    serial: number,
-  ): void;
-  /** `MidiClose` on the server. */
-  close(refNum: number): void;
-  /** `MidiUnregisterDriver` on the server. */
-  unregisterDriver(refNum: number): void;
-  /** Installs filter bits on the server, or removes the filter. */
-  setFilter(refNum: number, bits: Uint8Array | null): void;
-  /** Tells the server whether `refNum` has an application alarm. */
-  setApplAlarm(refNum: number, hasAlarm: boolean): void;
+/** The server's state a client mirrors and reads without asking (spec §7.1). */
+export interface MirroredState {
   /** `MidiGetTime`. */
   time(): number;
   /** `MidiCountAppls`. */
@@ -93,15 +84,23 @@ export interface ServerLink {
 }
 
 /**
+ * What the client-side calls need from the server side: its calls, in call order
+ * (answered with a Promise when `IsAsync`), and its mirrored state.
+ */
+export type ServerLink<IsAsync extends boolean> =
+  & ServerPort<IsAsync>
+  & MirroredState;
+
+/**
  * Where the kernel's notifications for this client arrive, in server order, with what
  * an in-process queue needs to know of the client.
  */
 export type ClientInbox = NotificationReceiver & NotificationQueueHooks;
 
 /** The per-application client-side calls; see the module documentation. */
-export class ApplCalls extends EventCalls {
+export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
   /** The server side. */
-  protected readonly link: ServerLink;
+  protected readonly link: ServerLink<IsAsync>;
   /** Entry points for the kernel's notifications (transport use, not MidiShare API). */
   readonly inbox: ClientInbox;
   readonly #records: (ApplRecord | undefined)[] = new Array(REFNUM_COUNT);
@@ -113,6 +112,8 @@ export class ApplCalls extends EventCalls {
   /** Cell of the task whose function runs now (NIL outside tasks). */
   #runningCell = NIL;
   readonly #rcvMarked = new Uint8Array(REFNUM_COUNT);
+  // Driver registrations waiting for their reply, oldest first.
+  readonly #registrations: { ops: TDriverOperation; ref: number }[] = [];
 
   /**
    * Creates the calls over a client's memory and its server link.
@@ -122,7 +123,7 @@ export class ApplCalls extends EventCalls {
    */
   constructor(
     memory: ClientMemory,
-    link: ServerLink,
+    link: ServerLink<IsAsync>,
     reportError: (error: unknown) => void,
   ) {
     super(memory);
@@ -214,6 +215,32 @@ export class ApplCalls extends EventCalls {
     return this.link.time();
   }
 
+  // ---- Open and register (spec §7.2, §7.4)
+
+  /** Opens an application; its refnum, or `MIDIerrSpace` when none is free. */
+  MidiOpen(name: string): Answer<number, IsAsync> {
+    return this.link.MidiOpen(checkString(name, "name"), (ref) => {
+      if (ref >= 0) this.opened(ref);
+    });
+  }
+
+  /**
+   * Registers a driver; while MidiShare is awake its `wakeup` runs before the call
+   * returns (or resolves).
+   */
+  MidiRegisterDriver(
+    infos: TDriverInfos,
+    op: TDriverOperation,
+  ): Answer<number, IsAsync> {
+    const { name, version } = checkDriverInfos(infos);
+    const registration = { ops: checkDriverOps(op), ref: -1 };
+    this.#registrations.push(registration);
+    return this.link.MidiRegisterDriver(name, version, (ref) => {
+      this.#registrations.splice(this.#registrations.indexOf(registration), 1);
+      if (ref >= 0 && registration.ref < 0) this.opened(ref, registration.ops);
+    });
+  }
+
   // ---- Close (spec §7.2, §7.4)
 
   /** Closes an application of this client; bad refnums, 0 and drivers do nothing. */
@@ -222,7 +249,7 @@ export class ApplCalls extends EventCalls {
     const rec = this.record(ref);
     if (rec === undefined || rec.isDriver) return;
     this.#closeLocal(rec);
-    this.link.close(ref);
+    this.link.MidiClose(ref);
   }
 
   /** Unregisters a driver of this client; its sleep callback runs while awake. */
@@ -232,9 +259,10 @@ export class ApplCalls extends EventCalls {
     if (rec === undefined || !rec.isDriver) return;
     const isAwake = this.link.isAwake();
     this.#closeLocal(rec);
-    this.link.unregisterDriver(ref);
+    // Its sleep comes before what the others are told (spec §7.4).
     const sleep = rec.ops.sleep;
     if (isAwake && sleep !== undefined) this.safely(() => sleep(ref));
+    this.link.MidiUnregisterDriver(ref);
   }
 
   // ---- Configuration (spec §7.3)
@@ -266,7 +294,7 @@ export class ApplCalls extends EventCalls {
     if (rec.filter !== null) FilterHandle.setInstalled(rec.filter, ref, false);
     rec.filter = filter;
     if (filter !== null) FilterHandle.setInstalled(filter, ref, true);
-    this.link.setFilter(ref, filter && FilterHandle.bitsOf(filter));
+    this.link.MidiSetFilter(ref, filter && FilterHandle.bitsOf(filter));
   }
 
   /** The receive alarm, or null. */
@@ -295,14 +323,14 @@ export class ApplCalls extends EventCalls {
     if (rec === undefined) return;
     const had = rec.applAlarm !== null;
     rec.applAlarm = fn;
-    if (had !== (fn !== null)) this.link.setApplAlarm(ref, fn !== null);
+    if (had !== (fn !== null)) this.link.MidiSetApplAlarm(ref, fn !== null);
   }
 
   // ---- Filters (spec §7.16)
 
   /** A new filter that rejects everything until bits are set. */
   MidiNewFilter(): MidiFilter {
-    return new FilterHandle((ref, bits) => this.link.setFilter(ref, bits));
+    return new FilterHandle((ref, bits) => this.link.MidiSetFilter(ref, bits));
   }
 
   /** Frees a filter; one still installed throws `READONLY`. */
@@ -416,7 +444,8 @@ export class ApplCalls extends EventCalls {
       } else this.#schedule(cell, type, ref & 0x7f);
       return;
     }
-    this.link.sendEvent(pool, cell, mode === 1);
+    if (mode === 1) this.link.MidiSendIm(pool, cell);
+    else this.link.MidiSend(pool, cell);
     this.memory.release(cell);
   }
 
@@ -490,7 +519,7 @@ export class ApplCalls extends EventCalls {
     const serial = this.#tasks.add(cell);
     this.memory.handle(cell, ST_TASK);
     const date = this.memory.pool.words[cell * CELL_WORDS + W_DATE]!;
-    this.link.scheduleTask(type, ref, date >>> 0, cell, serial);
+    this.link.MidiTask(type, ref, date >>> 0, cell, serial);
   }
 
   /** Cancels a task that has not started; always empties the box. */
@@ -695,6 +724,14 @@ export class ApplCalls extends EventCalls {
         if (alarm) this.safely(() => alarm(ref, code));
       },
       driverWakeup: (ref) => {
+        // Over a socket, a driver registered while awake wakes up before the reply
+        // to its registration arrives: it is the oldest registration waiting.
+        if (this.record(ref) === undefined) {
+          const pending = this.#registrations.find((r) => r.ref < 0);
+          if (pending === undefined) return;
+          pending.ref = ref;
+          this.opened(ref, pending.ops);
+        }
         const wakeup = this.record(ref)?.ops.wakeup;
         if (wakeup) this.safely(() => wakeup(ref));
       },

@@ -28,9 +28,12 @@ export {
   ApplCalls,
   type ClientInbox,
   type MidiEvRef,
+  type MirroredState,
   type ServerLink,
   type Task,
 } from "./appl_calls.ts";
+export { ServerCalls } from "./gen/server_calls_gen.ts";
+export type { Answer, ServerPort } from "./gen/server_port_gen.ts";
 export { ApplRecord, CellList } from "./appl_record.ts";
 export {
   ClientMemory,

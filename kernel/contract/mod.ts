@@ -28,6 +28,7 @@
  * @module
  */
 
+export type { KernelCalls } from "./gen/kernel_calls_gen.ts";
 export type {
   ClientNotifications,
   NotificationReceiver,

@@ -26,38 +26,22 @@
  * @module
  */
 
-import { ApplCalls, type ServerLink } from "../client/appl_calls.ts";
-import { CELL_WORDS, type CellPool, NIL } from "../memory/cell_pool.ts";
 import {
+  type ClientInbox,
   ClientMemory,
   type ClientMemoryOptions,
-} from "../client/client_memory.ts";
+  type MirroredState,
+  ServerCalls,
+} from "../client/mod.ts";
+import { NotificationQueue } from "../contract/mod.ts";
+import { CELL_WORDS, type CellPool } from "../memory/cell_pool.ts";
 import { copyEvent, freeEvent } from "../memory/event_store.ts";
 import { B_REFNUM } from "../memory/event_layout.ts";
-import { NotificationQueue } from "../contract/mod.ts";
-import type { ClientInbox } from "../client/appl_calls.ts";
-import {
-  checkDirection,
-  checkDriverInfos,
-  checkDriverOps,
-  checkSlot,
-  checkString,
-  toBool,
-  toLong,
-  toShort,
-} from "../api/validators.ts";
 import {
   createServerKernel,
   type ServerKernel,
 } from "../server/server_kernel.ts";
-import type {
-  DriverInfos,
-  SlotInfos,
-  SlotRefNum,
-  SyncInfo,
-  TDriverInfos,
-  TDriverOperation,
-} from "../api/types.ts";
+import { LocalPort, type LocalPortHost } from "./gen/local_port_gen.ts";
 
 /** Options of {@link createLocalKernel}. */
 export interface LocalKernelOptions extends ClientMemoryOptions {
@@ -176,47 +160,13 @@ export class LocalHub {
   }
 }
 
-/** The server side of an in-process client: direct calls into the kernel. */
-class LocalLink implements ServerLink {
+/** The server side of an in-process client: its port into the kernel, and its state. */
+class LocalLink extends LocalPort implements MirroredState {
   readonly #server: ServerKernel;
-  clientId = 0;
 
-  constructor(server: ServerKernel) {
+  constructor(server: ServerKernel, host: LocalPortHost) {
+    super(server, host);
     this.#server = server;
-  }
-
-  sendEvent(pool: CellPool, cell: number, isImmediate: boolean): void {
-    const server = this.#server;
-    const copy = copyEvent(pool, cell, server.pool);
-    if (copy === NIL) server.countLoss();
-    else if (isImmediate) server.MidiSendIm(copy);
-    else server.MidiSend(copy);
-  }
-
-  scheduleTask(
-    type: number,
-    refNum: number,
-    date: number,
-    taskId: number,
-    serial: number,
-  ): void {
-    this.#server.MidiTask(this.clientId, type, refNum, date, taskId, serial);
-  }
-
-  close(refNum: number): void {
-    this.#server.MidiClose(this.clientId, refNum);
-  }
-
-  unregisterDriver(refNum: number): void {
-    this.#server.MidiUnregisterDriver(this.clientId, refNum);
-  }
-
-  setFilter(refNum: number, bits: Uint8Array | null): void {
-    this.#server.MidiSetFilter(this.clientId, refNum, bits);
-  }
-
-  setApplAlarm(refNum: number, hasAlarm: boolean): void {
-    this.#server.MidiSetApplAlarm(this.clientId, refNum, hasAlarm);
   }
 
   time(): number {
@@ -237,24 +187,34 @@ class LocalLink implements ServerLink {
 }
 
 /** One client of an in-process MidiShare: every call of the spec, synchronous. */
-export class LocalMidiShare extends ApplCalls {
+export class LocalMidiShare extends ServerCalls<false> {
   readonly #hub: LocalHub;
-  readonly #link: LocalLink;
+  readonly #host: { clientId: number };
   readonly #channel: LocalChannel;
   #isConnected = true;
 
   /** Creates a client of `hub`; use {@link createLocalKernel} instead. */
   constructor(hub: LocalHub, options: LocalClientOptions) {
     const memory = new ClientMemory(options);
-    const link = new LocalLink(hub.server);
-    super(memory, link, options.reportError ?? (() => {}));
+    const server = hub.server;
+    const host = {
+      clientId: 0,
+      importEvent: (pool: CellPool, cell: number) =>
+        copyEvent(pool, cell, server.pool),
+      afterCall: () => hub.drain(),
+    };
+    super(
+      memory,
+      new LocalLink(server, host),
+      options.reportError ?? (() => {}),
+    );
     this.#hub = hub;
-    this.#link = link;
+    this.#host = host;
     this.#channel = {
       queue: new NotificationQueue(this.inbox),
       inbox: this.inbox,
     };
-    link.clientId = hub.attach(this.#channel);
+    host.clientId = hub.attach(this.#channel);
   }
 
   /** The server kernel shared by the clients (diagnostics and tests). */
@@ -286,7 +246,7 @@ export class LocalMidiShare extends ApplCalls {
   sendCell(refNum: number, cell: number): void {
     const pool = this.memory.pool;
     pool.bytes[cell * CELL_WORDS * 4 + B_REFNUM] = refNum;
-    this.#link.sendEvent(pool, cell, false);
+    this.link.MidiSend(pool, cell);
     freeEvent(pool, cell);
   }
 
@@ -310,204 +270,14 @@ export class LocalMidiShare extends ApplCalls {
     this.#isConnected = false;
     const hub = this.#hub;
     hub.detach(this.#channel);
-    hub.server.removeClient(this.#link.clientId);
+    hub.server.removeClient(this.#host.clientId);
     // A dead process runs nothing more: its notifications are never replayed.
     this.closeAllLocally();
     hub.drain();
   }
 
-  // ---- Environment (spec §7.1)
-
   /** Always true: the kernel is in this process. */
   MidiShare(): boolean {
     return true;
-  }
-
-  /** The refnum of the `index`-th application, or `MIDIerrIndex`. */
-  MidiGetIndAppl(index: number): number {
-    return this.server.MidiGetIndAppl(toShort(index, "index"));
-  }
-
-  /** The first refnum named `name`, or `MIDIerrIndex`. */
-  MidiGetNamedAppl(name: string): number {
-    return this.server.MidiGetNamedAppl(checkString(name, "name"));
-  }
-
-  /** The global error bits. */
-  MidiGetError(): number {
-    return this.server.MidiGetError();
-  }
-
-  // ---- Open (spec §7.2)
-
-  /** Opens an application; returns its refnum or `MIDIerrSpace`. */
-  MidiOpen(name: string): number {
-    const ref = this.server.MidiOpen(
-      this.#link.clientId,
-      checkString(name, "name"),
-    );
-    if (ref >= 0) this.opened(ref);
-    this.#hub.drain();
-    return ref;
-  }
-
-  /** Closes an application of this client (see {@link ApplCalls.MidiClose}). */
-  override MidiClose(refNum: number): void {
-    super.MidiClose(refNum);
-    this.#hub.drain();
-  }
-
-  // ---- Configuration (spec §7.3)
-
-  /** The name of a refnum, or null. */
-  MidiGetName(refNum: number): string | null {
-    return this.server.MidiGetName(toShort(refNum, "refNum"));
-  }
-
-  /** Renames an application or driver. */
-  MidiSetName(refNum: number, name: string): void {
-    this.server.MidiSetName(
-      toShort(refNum, "refNum"),
-      checkString(name, "name"),
-    );
-    this.#hub.drain();
-  }
-
-  // ---- Drivers (spec §7.4)
-
-  /** Registers a driver; its `wakeup` runs before this returns when awake. */
-  MidiRegisterDriver(infos: TDriverInfos, op: TDriverOperation): number {
-    const { name, version } = checkDriverInfos(infos);
-    const ops = checkDriverOps(op);
-    const ref = this.server.MidiRegisterDriver(
-      this.#link.clientId,
-      name,
-      version,
-    );
-    if (ref >= 0) this.opened(ref, ops);
-    this.#hub.drain();
-    return ref;
-  }
-
-  /** Unregisters a driver of this client; its sleep callback runs while awake. */
-  override MidiUnregisterDriver(refNum: number): void {
-    super.MidiUnregisterDriver(refNum);
-    this.#hub.drain();
-  }
-
-  /** The `index`-th driver, 127 first, or `MIDIerrIndex`. */
-  MidiGetIndDriver(index: number): number {
-    return this.server.MidiGetIndDriver(toShort(index, "index"));
-  }
-
-  /** Name, version and slot count of a driver, or null. */
-  MidiGetDriverInfos(refNum: number): DriverInfos | null {
-    return this.server.MidiGetDriverInfos(toShort(refNum, "refNum"));
-  }
-
-  // ---- Slots (spec §7.5)
-
-  /**
-   * Adds a slot to a driver.
-   * @throws {RangeError} for a direction other than 1, 2, 3
-   */
-  MidiAddSlot(refNum: number, name: string, direction: number): SlotRefNum {
-    const ref = toShort(refNum, "refNum");
-    const label = checkString(name, "name");
-    const dir = checkDirection(direction);
-    const slot = this.server.MidiAddSlot(ref, label, dir);
-    this.#hub.drain();
-    return slot;
-  }
-
-  /** The `index`-th slot of a driver. */
-  MidiGetIndSlot(refNum: number, index: number): SlotRefNum {
-    return this.server.MidiGetIndSlot(
-      toShort(refNum, "refNum"),
-      toShort(index, "index"),
-    );
-  }
-
-  /** Removes a slot. */
-  MidiRemoveSlot(slot: SlotRefNum): void {
-    const s = checkSlot(slot);
-    this.server.MidiRemoveSlot(s.drvRef, s.slotRef);
-    this.#hub.drain();
-  }
-
-  /** Renames a slot. */
-  MidiSetSlotName(slot: SlotRefNum, name: string): void {
-    const s = checkSlot(slot);
-    this.server.MidiSetSlotName(s.drvRef, s.slotRef, checkString(name, "name"));
-    this.#hub.drain();
-  }
-
-  /** Name, direction and port set of a slot, or null. */
-  MidiGetSlotInfos(slot: SlotRefNum): SlotInfos | null {
-    const s = checkSlot(slot);
-    return this.server.MidiGetSlotInfos(s.drvRef, s.slotRef);
-  }
-
-  /** Connects or disconnects a port and a slot. */
-  MidiConnectSlot(port: number, slot: SlotRefNum, state: boolean): void {
-    const p = toShort(port, "port");
-    const s = checkSlot(slot);
-    this.server.MidiConnectSlot(p, s.drvRef, s.slotRef, toBool(state, "state"));
-    this.#hub.drain();
-  }
-
-  /** Whether a port and a slot are connected. */
-  MidiIsSlotConnected(port: number, slot: SlotRefNum): boolean {
-    const p = toShort(port, "port");
-    const s = checkSlot(slot);
-    return this.server.MidiIsSlotConnected(p, s.drvRef, s.slotRef);
-  }
-
-  // ---- Connections (spec §7.6)
-
-  /** Makes or breaks the connection `src → dest`. */
-  MidiConnect(src: number, dest: number, state: boolean): void {
-    this.server.MidiConnect(
-      toShort(src, "src"),
-      toShort(dest, "dest"),
-      toBool(state, "state"),
-    );
-    this.#hub.drain();
-  }
-
-  /** Whether `src → dest` exists. */
-  MidiIsConnected(src: number, dest: number): boolean {
-    return this.server.MidiIsConnected(
-      toShort(src, "src"),
-      toShort(dest, "dest"),
-    );
-  }
-
-  // ---- Synchronisation (spec §7.17)
-
-  /** Sets the global sync mode. */
-  MidiSetSyncMode(mode: number): void {
-    this.server.MidiSetSyncMode(toShort(mode, "mode") & 0xffff);
-    this.#hub.drain();
-  }
-
-  /** The synchronisation state. */
-  MidiGetSyncInfo(): SyncInfo {
-    return this.server.MidiGetSyncInfo();
-  }
-
-  /** The external time. */
-  MidiGetExtTime(): number {
-    return this.server.MidiGetExtTime();
-  }
-
-  /** Internal to external time. */
-  MidiInt2ExtTime(time: number): number {
-    return this.server.MidiInt2ExtTime(toLong(time, "time"));
-  }
-
-  /** External to internal time. */
-  MidiExt2IntTime(time: number): number {
-    return this.server.MidiExt2IntTime(toLong(time, "time"));
   }
 }

@@ -87,6 +87,11 @@ export interface ServerKernelOptions {
    * no wall clock: the server's clock supplies it; NaN (the default) in process.
    */
   originMs?: (isAwake: boolean) => number;
+  /**
+   * What `RescanPorts` runs: the hardware driver's rescan, answering the number of
+   * hardware slots; −1 (the default) without one.
+   */
+  rescanPorts?: () => number;
 }
 
 /** Creates a dormant server kernel. Not real-time safe: allocates its tables. */
@@ -111,6 +116,7 @@ export class ServerKernel {
   readonly #wakeTime: number;
   readonly #describeServer: () => Record<string, unknown>;
   readonly #originMs: (isAwake: boolean) => number;
+  readonly #rescanPorts: () => number;
   #isAwake = false;
   #errorBits = 0;
   #lostCount = 0;
@@ -121,6 +127,7 @@ export class ServerKernel {
     this.#wakeTime = (options.wakeTime ?? 0) >>> 0;
     this.#describeServer = options.describeServer ?? (() => ({}));
     this.#originMs = options.originMs ?? (() => NaN);
+    this.#rescanPorts = options.rescanPorts ?? (() => -1);
     this.pool = options.pool ??
       createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
     this.#sorter = createSorter(this.pool);
@@ -536,6 +543,11 @@ export class ServerKernel {
   }
 
   // ---- Diagnostics
+
+  /** Rescans the hardware ports now; the number of hardware slots, −1 without a driver. */
+  RescanPorts(): number {
+    return this.#rescanPorts();
+  }
 
   /** The server's clock (tools and tests compare it with the client's). */
   ServerTime(): number {
