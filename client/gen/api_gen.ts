@@ -27,10 +27,21 @@ import type {
 import { defaultClient } from "../default_client.ts";
 
 /**
- * Accepts or rejects channel `chan` (0..15).
- * @param f the `f` argument
- * @param chan the `chan` argument
- * @param state the `state` argument
+ * Makes a filter accept or reject one MIDI channel.
+ *
+ * Channel bits only concern channel messages, types 0..7 (`typeNote` to
+ * `typePitchWheel`), which are tested on `chan & 0x0F`; every other event
+ * ignores them. A new filter rejects everything, so set every channel you
+ * want. When the filter is installed, the change applies to the events routed
+ * after it reaches MidiShare, without installing the filter again. A channel
+ * outside 0..15 is ignored.
+ * @param f the filter, from `MidiNewFilter`
+ * @param chan the channel 0..15 (0 is the MIDI channel users call 1)
+ * @param state `true` to accept, `false` to reject; a number is true when not
+ * 0
+ * @throws {TypeError} when `f` is not a filter, `chan` is not a finite number,
+ * or `state` is neither a boolean nor a number
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiAcceptChan(
   f: MidiFilter,
@@ -41,10 +52,20 @@ export function MidiAcceptChan(
 }
 
 /**
- * Accepts or rejects port `port` (0..255).
- * @param f the `f` argument
- * @param port the `port` argument
- * @param state the `state` argument
+ * Makes a filter accept or reject the events of one port.
+ *
+ * Port bits concern every routed event; private events (types 19..127) and
+ * tasks are never filtered. A new filter rejects everything, so set every port
+ * you want. When the filter is installed, the change applies to the events
+ * routed after it reaches MidiShare, without installing the filter again. A
+ * port outside 0..255 is ignored.
+ * @param f the filter, from `MidiNewFilter`
+ * @param port the MidiShare port 0..255
+ * @param state `true` to accept, `false` to reject; a number is true when not
+ * 0
+ * @throws {TypeError} when `f` is not a filter, `port` is not a finite number,
+ * or `state` is neither a boolean nor a number
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiAcceptPort(
   f: MidiFilter,
@@ -55,10 +76,20 @@ export function MidiAcceptPort(
 }
 
 /**
- * Accepts or rejects type `type` (0..255).
- * @param f the `f` argument
- * @param type the `type` argument
- * @param state the `state` argument
+ * Makes a filter accept or reject one event type.
+ *
+ * Type bits concern every routed event; private events (types 19..127) and
+ * tasks are never filtered. A new filter rejects everything, so set every type
+ * you want. When the filter is installed, the change applies to the events
+ * routed after it reaches MidiShare, without installing the filter again. A
+ * type outside 0..255 is ignored.
+ * @param f the filter, from `MidiNewFilter`
+ * @param type the event type 0..255 (`typeNote`, `typeKeyOn`, ...)
+ * @param state `true` to accept, `false` to reject; a number is true when not
+ * 0
+ * @throws {TypeError} when `f` is not a filter, `type` is not a finite number,
+ * or `state` is neither a boolean nor a number
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiAcceptType(
   f: MidiFilter,
@@ -69,28 +100,78 @@ export function MidiAcceptType(
 }
 
 /**
- * Appends a byte to a variable-length event; silently not added without cells.
- * @param e the `e` argument
- * @param v the `v` argument
+ * Appends one byte to a variable-length event.
+ *
+ * Only variable-length events take bytes: `typeSysEx` (the data bytes, without
+ * the framing 0xF0 and 0xF7), `typeStream`, the text meta events (types
+ * 135..141) and `typeSpecific`; on any other event the call does nothing.
+ * Every twelfth byte needs one more cell of the pool; when none is left the
+ * byte is silently not added, so compare `MidiCountFields(e)` with the number
+ * of bytes added. `null` does nothing.
+ * @param e an event the caller owns, or `null`
+ * @param v the byte; only its low 8 bits are kept
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client, or `v` is not a finite number
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiAddField(e: MidiEv | null, v: number): void {
   return defaultClient().MidiAddField(e, v);
 }
 
 /**
- * Inserts an owned event in date order, after events of the same date.
- * @param s the `s` argument
- * @param e the `e` argument
+ * Inserts an event into a sequence, keeping the sequence sorted by date.
+ *
+ * The event goes after every event of an earlier or equal date, dates being
+ * compared as plain unsigned numbers (not wrap-safe), and its `link` is set.
+ * The event is still the caller's, but the sequence now holds it:
+ * `MidiClearSeq` and `MidiFreeSeq` free it, and freeing or sending it while it
+ * is linked leaves a dead handle in the sequence. Inserting an event that is
+ * already in a sequence corrupts both sequences, and is not detected. `null`
+ * for either argument does nothing.
+ * @param s the sequence, from `MidiNewSeq`, or `null`
+ * @param e an event the caller owns, or `null`
+ * @throws {TypeError} when `s` is neither a `MidiSeq` nor `null`, or `e` is
+ * neither a `MidiEv` nor `null` or is an event of another client
+ * @throws {MidiShareError} code `DEAD` when `s` was freed by `MidiFreeSeq`, or
+ * the client's memory was released when its last application or driver closed
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiAddSeq(s: MidiSeq | null, e: MidiEv | null): void {
   return defaultClient().MidiAddSeq(s, e);
 }
 
 /**
- * Adds a slot to a driver.
- * @param refNum the `refNum` argument
- * @param name the `name` argument
- * @param direction the `direction` argument
+ * Adds a slot, one input or output endpoint, to a driver.
+ *
+ * Any client may add a slot to any registered driver. The slot gets the lowest
+ * free number 0..63, the name cut to 31 characters and no port; map ports to
+ * it with `MidiConnectSlot`. The direction only describes the slot to users:
+ * routing ignores it. While MidiShare is awake, every application alarm
+ * receives `MIDIAddSlot` with the driver's refnum. Slots stay while MidiShare
+ * sleeps; they go with `MidiRemoveSlot` or when the driver unregisters.
+ * @param refNum the driver's refnum
+ * @param name the slot's name, as users will see it (31 characters kept)
+ * @param direction `MidiInputSlot` (1), `MidiOutputSlot` (2) or
+ * `MidiInputOutputSlot` (3)
+ * @returns resolves with the new slot, `{ drvRef, slotRef }`; on failure
+ * `slotRef` is negative: `MIDIerrRefNum` (-2) with `drvRef` = `refNum` when
+ * `refNum` is not a registered driver, `MIDIerrSpace` (-1) with `drvRef` = -1
+ * when the driver already has 64 slots
+ * @throws {TypeError} when `refNum` or `direction` is not a finite number, or
+ * `name` is not a string
+ * @throws {RangeError} when `direction` is not 1, 2 or 3
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -103,30 +184,58 @@ export function MidiAddSlot(
 }
 
 /**
- * Calls `proc` on each event in order; `proc` may free the current event.
- * @param s the `s` argument
- * @param proc the `proc` argument
+ * Calls a function on every event of a sequence, in order.
+ *
+ * The next event is read before each call, so `proc` may free or relink the
+ * event it receives. An exception thrown by `proc` stops the walk and reaches
+ * the caller of `MidiApplySeq`. `null` for either argument does nothing.
+ * @param s the sequence, or `null`
+ * @param proc the function, called with each event from `first` to `last`, or
+ * `null`
+ * @throws {TypeError} when `s` is neither a `MidiSeq` nor `null`, or `proc` is
+ * neither a function nor `null`
+ * @throws {MidiShareError} code `DEAD` when `s` was freed by `MidiFreeSeq`, or
+ * the client's memory was released when its last application or driver closed
  */
 export function MidiApplySeq(s: MidiSeq | null, proc: ApplyProc | null): void {
   return defaultClient().MidiApplySeq(s, proc);
 }
 
 /**
- * The oldest waiting event as a queued handle, without removing it.
- * @param refNum the `refNum` argument
+ * Returns the oldest event waiting in the receive FIFO of an application, without removing it.
+ *
+ * The handle is read-only while the event waits: its properties,
+ * `MidiGetField`, `MidiCountFields` and `MidiCopyEv` work, but it cannot be
+ * changed, freed or sent. A later `MidiGetEv` returns the same handle, then
+ * owned by the caller; `MidiFlushEvs` or closing the application makes it
+ * dead.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the oldest waiting event, as a read-only handle; `null` when the
+ * FIFO is empty or `refNum` is not an application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiAvailEv(refNum: number): MidiEv | null {
   return defaultClient().MidiAvailEv(refNum);
 }
 
 /**
- * Obsolete form of `MidiTask` that returns nothing.
- * @param fn the `fn` argument
- * @param date the `date` argument
- * @param refNum the `refNum` argument
- * @param a1 the `a1` argument
- * @param a2 the `a2` argument
- * @param a3 the `a3` argument
+ * Schedules a task as `MidiTask` does, without returning its handle.
+ *
+ * Kept for programs written for early versions of MidiShare: the task cannot
+ * be cancelled, since no handle is returned. Nothing is scheduled when
+ * `MidiTask` would return `null` (no cells, a refnum this client did not open,
+ * MidiShare asleep). Prefer `MidiTask`.
+ * @param fn the task, called as `fn(date, refNum, a1, a2, a3)` with its
+ * scheduled date
+ * @param date the date at which it is due, in ms (wrapped to unsigned 32
+ * bits); a past date means the next tick
+ * @param refNum the application or driver, opened by this client, that owns
+ * the task
+ * @param a1 first argument passed to `fn`: any value, kept in this process
+ * @param a2 second argument passed to `fn`: any value, kept in this process
+ * @param a3 third argument passed to `fn`: any value, kept in this process
+ * @throws {TypeError} when `fn` is not a function, or `date` or `refNum` is
+ * not a finite number
  */
 export function MidiCall(
   fn: Task,
@@ -140,36 +249,87 @@ export function MidiCall(
 }
 
 /**
- * Frees every event of the sequence.
- * @param s the `s` argument
+ * Frees every event of a sequence and leaves the sequence empty.
+ *
+ * The events are freed along their `link`s from `first`; their handles become
+ * dead, and `first` and `last` become `null`. The sequence itself stays
+ * usable; `MidiFreeSeq` frees it too. `null` does nothing.
+ * @param s the sequence, or `null`
+ * @throws {TypeError} when `s` is neither a `MidiSeq` nor `null`
+ * @throws {MidiShareError} code `DEAD` when `s` was freed by `MidiFreeSeq`, or
+ * the client's memory was released when its last application or driver closed
+ * @throws {MidiShareError} code `DEAD` when an event of the sequence was freed
+ * or sent while still linked in it (the events before it are freed)
  */
 export function MidiClearSeq(s: MidiSeq | null): void {
   return defaultClient().MidiClearSeq(s);
 }
 
 /**
- * Closes an application of this client; bad refnums, 0 and drivers do nothing.
- * @param refNum the `refNum` argument
+ * Closes an application this client opened.
+ *
+ * Its connections are removed (without `MIDIChgConnect`), its waiting events
+ * and ready deferred tasks are freed, and what it still had scheduled (events
+ * not yet due, tasks) is discarded: close an application after the date of its
+ * last event. The other applications' alarms receive `MIDICloseAppl`; the
+ * closed one is not told. Events already taken from its FIFO stay the
+ * caller's, unless this was the client's last application or driver: the
+ * client's memory is then released and every handle of the client (events,
+ * sequences) becomes dead. Closing the last open application puts MidiShare to
+ * sleep: no `MIDICloseAppl` is sent, the clock stops, drivers lose their
+ * connections, and the time restarts at 0 at the next `MidiOpen`. A refnum
+ * this client did not open, refnum 0 and driver refnums are ignored. The
+ * client forgets the application at once: `MidiGetEv(refNum)` is `null` right
+ * after the call.
+ * @param refNum the application's refnum, 1..126
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiClose(refNum: number): void {
   return defaultClient().MidiClose(refNum);
 }
 
 /**
- * Makes or breaks the connection `src → dest`.
- * @param src the `src` argument
- * @param dest the `dest` argument
- * @param state the `state` argument
+ * Makes or breaks the connection from one application to another.
+ *
+ * A connection is directed and one hop only: the events `src` sends are
+ * delivered to `dest`, through `dest`'s filter, and `dest` forwards nothing
+ * unless it sends again. Refnum 0 stands for the hardware ports: connect an
+ * application to 0 to play through them, and 0 to an application to hear them.
+ * Drivers connect the same way to and from refnum 127. An application may
+ * connect to itself. An application and a driver cannot be connected, and
+ * nothing can be connected while MidiShare sleeps; such calls, and refnums
+ * that are not open, are ignored without error. Any client may connect any
+ * refnums. When the state changes, every application alarm receives
+ * `MIDIChgConnect` with the refnum of `src`.
+ * @param src the sending refnum, 0..127
+ * @param dest the receiving refnum, 0..127
+ * @param state `true` to connect, `false` to disconnect; a number is true when
+ * not 0
+ * @throws {TypeError} when `src` or `dest` is not a finite number, or `state`
+ * is neither a boolean nor a number
  */
 export function MidiConnect(src: number, dest: number, state: boolean): void {
   return defaultClient().MidiConnect(src, dest, state);
 }
 
 /**
- * Connects or disconnects a port and a slot.
- * @param port the `port` argument
- * @param slot the `slot` argument
- * @param state the `state` argument
+ * Connects or disconnects a MidiShare port and a driver's slot.
+ *
+ * One connection serves both directions: events applications send on `port`
+ * leave through the slot, and events the slot receives reach the applications
+ * connected from refnum 0 with `port` set. A port may be connected to several
+ * slots, and a slot to several ports. The mapping survives MidiShare's sleep.
+ * Any client may call it. When the state changes while MidiShare is awake,
+ * every application alarm receives `MIDIChgSlotConnect` with the driver's
+ * refnum. A port outside 0..255 or a slot that does not exist is ignored.
+ * @param port the MidiShare port, 0..255
+ * @param slot the slot, `{ drvRef, slotRef }` as `MidiAddSlot` or
+ * `MidiGetIndSlot` return it
+ * @param state `true` to connect, `false` to disconnect; a number is true when
+ * not 0
+ * @throws {TypeError} when `port` is not a finite number, `state` is neither a
+ * boolean nor a number, or `slot` is not an object whose `drvRef` and
+ * `slotRef` are finite numbers
  */
 export function MidiConnectSlot(
   port: number,
@@ -180,59 +340,133 @@ export function MidiConnectSlot(
 }
 
 /**
- * A deep copy owned by the caller, link null; null for null or missing cells.
- * @param e the `e` argument
+ * Returns a copy of an event, owned by the caller.
+ *
+ * The copy has the type, date, refnum, port, channel and fields of `e`, and
+ * `link` `null`; it takes as many cells as `e`. `e` may be owned, waiting in a
+ * FIFO (from `MidiAvailEv`) or a task; the copy of a task is an ordinary event
+ * of the same type, not a scheduled task. To send one event to several places
+ * or at several dates, send copies: a sent event is no longer the caller's.
+ * @param e the event to copy, or `null`
+ * @returns the new event; `null` when `e` is `null` or the pool lacks cells
+ * (nothing is then taken)
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiCopyEv(e: MidiEv | null): MidiEv | null {
   return defaultClient().MidiCopyEv(e);
 }
 
 /**
- * Open applications including refnum 0 (mirrored server state).
+ * Returns the number of open applications, refnum 0 included.
+ *
+ * Refnum 0, named "MidiShare", stands for the hardware ports and exists while
+ * MidiShare is awake: the count is 2 after the first `MidiOpen`, and 0 while
+ * MidiShare sleeps. Drivers are not counted. In a server client the count is a
+ * copy of the server's: changes made by other programs arrive shortly after
+ * they happen, and this client's own changes are visible once a later Promise
+ * call (`MidiOpen`, `MidiShare()`, ...) resolves.
+ * @returns the number of open applications including refnum 0; 0 while
+ * MidiShare sleeps, and before a server client reached its server
  */
 export function MidiCountAppls(): number {
   return defaultClient().MidiCountAppls();
 }
 
 /**
- * Registered drivers including refnum 127 (mirrored server state).
+ * Returns the number of registered drivers, refnum 127 included.
+ *
+ * Refnum 127, also named "MidiShare", is the drivers' side of the hardware
+ * ports and exists while MidiShare is awake: the count is 1 with only
+ * applications open. Drivers stay registered while MidiShare sleeps. In a
+ * server client the count is a copy of the server's, updated as for
+ * `MidiCountAppls`.
+ * @returns the number of registered drivers, including refnum 127 while
+ * MidiShare is awake
  */
 export function MidiCountDrivers(): number {
   return defaultClient().MidiCountDrivers();
 }
 
 /**
- * DTasks of a refnum of this client that reached their date.
- * @param refNum the `refNum` argument
+ * Returns the number of deferred tasks of an application that reached their date and wait to be run.
+ *
+ * A deferred task (`MidiDTask`) never runs by itself: at its date it joins
+ * this list, where it waits for `MidiExec1DTask`. Tasks not yet due, and
+ * forgotten ones, are not counted.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the number of ready deferred tasks; 0 when `refNum` is not an
+ * application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiCountDTasks(refNum: number): number {
   return defaultClient().MidiCountDTasks(refNum);
 }
 
 /**
- * Events waiting in the FIFO of a refnum of this client.
- * @param refNum the `refNum` argument
+ * Returns the number of events waiting in the receive FIFO of an application.
+ *
+ * Inside a receive alarm it counts every event delivered in that tick. The
+ * FIFO has no limit other than the client's pool.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the number of waiting events; 0 when `refNum` is not an application
+ * or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiCountEvs(refNum: number): number {
   return defaultClient().MidiCountEvs(refNum);
 }
 
 /**
- * The number of fields; 0 for null.
- * @param e the `e` argument
+ * Returns the number of fields of an event.
+ *
+ * Fixed-size types have a fixed count: 3 for `typeNote` (pitch, velocity,
+ * duration), 2 for `typeKeyOn`, 4 for private and task events, 0 for
+ * `typeClock` and the other types without data. A variable-length event counts
+ * its bytes.
+ * @param e the event, owned, waiting in a FIFO or a task, or `null`
+ * @returns the number of fields; 0 for `null`
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiCountFields(e: MidiEv | null): number {
   return defaultClient().MidiCountFields(e);
 }
 
 /**
- * Schedules a deferred task, which joins the DTask list at its date.
- * @param fn the `fn` argument
- * @param date the `date` argument
- * @param refNum the `refNum` argument
- * @param a1 the `a1` argument
- * @param a2 the `a2` argument
- * @param a3 the `a3` argument
+ * Schedules a deferred task, which at its date joins the list of an application instead of running.
+ *
+ * A deferred task runs only when the program calls `MidiExec1DTask`, so its
+ * work happens where the program chooses, outside the real-time path; until
+ * then it counts in `MidiCountDTasks`. Otherwise it is like `MidiTask`: the
+ * returned task handle can be cancelled with `MidiForgetTask`, the task holds
+ * 2 cells of the pool until it runs or is forgotten or flushed, and closing
+ * the application discards it. While MidiShare sleeps nothing can be
+ * scheduled.
+ * @param fn the task, called as `fn(date, refNum, a1, a2, a3)` with its
+ * scheduled date
+ * @param date the date at which it is due, in ms (wrapped to unsigned 32
+ * bits); a past date means the next tick
+ * @param refNum the application or driver, opened by this client, that owns
+ * the task
+ * @param a1 first argument passed to `fn`: any value, kept in this process
+ * @param a2 second argument passed to `fn`: any value, kept in this process
+ * @param a3 third argument passed to `fn`: any value, kept in this process
+ * @returns a task handle, for `MidiForgetTask` (its properties and fields can
+ * be read); `null` when nothing was scheduled: the pool lacks cells, `refNum`
+ * is not an application or driver this client opened, or MidiShare sleeps
+ * @throws {TypeError} when `fn` is not a function, or `date` or `refNum` is
+ * not a finite number
  */
 export function MidiDTask(
   fn: Task,
@@ -246,16 +480,30 @@ export function MidiDTask(
 }
 
 /**
- * Runs the oldest ready DTask, if any.
- * @param refNum the `refNum` argument
+ * Runs the oldest ready deferred task of an application, if any.
+ *
+ * Exactly one task runs per call: the one due first (in send order among equal
+ * dates) leaves the list and `fn(date, refNum, a1, a2, a3)` is called at once,
+ * `date` being its scheduled date; its cells then return to the pool. An
+ * exception thrown by the task is reported and does not reach the caller.
+ * Nothing happens when the list is empty or `refNum` is not an application or
+ * driver this client opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiExec1DTask(refNum: number): void {
   return defaultClient().MidiExec1DTask(refNum);
 }
 
 /**
- * External to internal time.
- * @param time the `time` argument
+ * Converts a position of the external time code into a MidiShare date.
+ *
+ * The result is `time` minus the offset between external and internal time,
+ * modulo 2^32. This implementation never locks to an external time code, so
+ * the offset is 0 and the result is `time` itself.
+ * @param time a position of the external time code, in ms
+ * @returns resolves with the MidiShare date in ms, 0..2^32-1
+ * @throws {TypeError} when `time` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -264,79 +512,161 @@ export function MidiExt2IntTime(time: number): Promise<number> {
 }
 
 /**
- * Discards the ready DTasks; DTasks not yet due stay scheduled.
- * @param refNum the `refNum` argument
+ * Discards the ready deferred tasks of an application without running them.
+ *
+ * Only the tasks that reached their date and wait in the list are discarded;
+ * their cells return to the pool. Deferred tasks not yet due stay scheduled.
+ * Nothing happens when `refNum` is not an application or driver this client
+ * opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiFlushDTasks(refNum: number): void {
   return defaultClient().MidiFlushDTasks(refNum);
 }
 
 /**
- * Frees every waiting event.
- * @param refNum the `refNum` argument
+ * Frees every event waiting in the receive FIFO of an application.
+ *
+ * Handles obtained from `MidiAvailEv` for these events become dead. Nothing
+ * happens when `refNum` is not an application or driver this client opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiFlushEvs(refNum: number): void {
   return defaultClient().MidiFlushEvs(refNum);
 }
 
 /**
- * Cancels a task that has not started; always empties the box.
- * @param v the `v` argument
+ * Cancels a task or deferred task that has not run yet, and empties the box that held it.
+ *
+ * Keep the handle returned by `MidiTask` or `MidiDTask` in a box, `const box =
+ * { value: MidiTask(fn, date, ref) }`, and pass the box. A task that has not
+ * run yet, or a deferred task not yet executed (due or not), is cancelled: it
+ * never runs, leaves `MidiCountDTasks`, and its cells return to the pool. A
+ * task that already ran, was executed, flushed or forgotten, or is running
+ * now, is left alone. In every case `box.value` becomes `null`, so the box
+ * tells whether a task is pending. A task may forget another task due in the
+ * same tick, which then does not run. An empty box (`value` `null`) does
+ * nothing.
+ * @param v a box `{ value }` whose `value` is a task handle or `null`
+ * @throws {TypeError} when `v` is not an object, or `v.value` is not a task
+ * handle of this client (an ordinary event, an event waiting in a FIFO or a
+ * raw cell)
+ * @throws {MidiShareError} code `DEAD` when `v.value` is a dead handle that
+ * never was a task
  */
 export function MidiForgetTask(v: MidiEvRef): void {
   return defaultClient().MidiForgetTask(v);
 }
 
 /**
- * Frees a raw cell; null does nothing; an event throws `KIND`.
- * @param c the `c` argument
+ * Returns a raw cell from `MidiNewCell` to the pool.
+ *
+ * The handle becomes dead. Events are freed with `MidiFreeEv` instead. `null`
+ * does nothing.
+ * @param c the raw cell, or `null`
+ * @throws {TypeError} when `c` is neither a `MidiEv` nor `null`, or is a cell
+ * of another client
+ * @throws {MidiShareError} code `DEAD` when `c` was already freed
+ * @throws {MidiShareError} code `KIND` when `c` is an event, not a raw cell
  */
 export function MidiFreeCell(c: MidiEv | null): void {
   return defaultClient().MidiFreeCell(c);
 }
 
 /**
- * Frees an owned event; the handle becomes dead.
- * @param e the `e` argument
+ * Frees an event the caller owns.
+ *
+ * Every cell of the event returns to the pool and the handle becomes dead.
+ * Received events are the receiver's own copies: free them (or reuse or send
+ * them) once read. A sent event must not be freed: it is no longer the
+ * caller's. Freeing an event still linked in a sequence leaves a dead handle
+ * in the sequence. `null` does nothing.
+ * @param e an event the caller owns, or `null`
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiFreeEv(e: MidiEv | null): void {
   return defaultClient().MidiFreeEv(e);
 }
 
 /**
- * Frees a filter; one still installed throws `READONLY`.
- * @param f the `f` argument
+ * Frees a filter.
+ *
+ * The filter becomes dead. A filter still installed on an application cannot
+ * be freed: remove it first with `MidiSetFilter(refNum, null)`.
+ * @param f the filter
+ * @throws {TypeError} when `f` is not a filter
+ * @throws {MidiShareError} code `DEAD` when `f` was already freed
+ * @throws {MidiShareError} code `READONLY` when `f` is installed on an
+ * application
  */
 export function MidiFreeFilter(f: MidiFilter): void {
   return defaultClient().MidiFreeFilter(f);
 }
 
 /**
- * Frees the events and the header; the sequence becomes dead.
- * @param s the `s` argument
+ * Frees a sequence and every event in it.
+ *
+ * Same as `MidiClearSeq`, then the sequence's own cell is freed and its handle
+ * becomes dead. `null` does nothing.
+ * @param s the sequence, or `null`
+ * @throws {TypeError} when `s` is neither a `MidiSeq` nor `null`
+ * @throws {MidiShareError} code `DEAD` when `s` was freed by `MidiFreeSeq`, or
+ * the client's memory was released when its last application or driver closed
+ * @throws {MidiShareError} code `DEAD` when an event of the sequence was freed
+ * or sent while still linked in it
  */
 export function MidiFreeSeq(s: MidiSeq | null): void {
   return defaultClient().MidiFreeSeq(s);
 }
 
 /**
- * Free cells of the pool (the promised size while inactive).
+ * Returns the number of free cells in the client's pool.
+ *
+ * Event memory is counted in cells of 16 bytes: most events take 1 cell;
+ * private, task and variable-length events take 2, plus 1 per further 12 bytes
+ * of a variable-length event; a sequence takes 1. Sending an event gives its
+ * cells back at once; every received event takes cells from the receiver's
+ * pool; a pending task holds 2 cells. The pool is active from the client's
+ * first `MidiOpen` or `MidiRegisterDriver` until its last application and
+ * driver close.
+ * @returns the number of free cells; while the pool is not active, the size it
+ * will have when activated
  */
 export function MidiFreeSpace(): number {
   return defaultClient().MidiFreeSpace();
 }
 
 /**
- * The application alarm, or null.
- * @param refNum the `refNum` argument
+ * Returns the application alarm installed on an application, or `null`.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the alarm function; `null` when none is installed or `refNum` is
+ * not an application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiGetApplAlarm(refNum: number): ApplAlarm | null {
   return defaultClient().MidiGetApplAlarm(refNum);
 }
 
 /**
- * Name, version and slot count of a driver, or null.
- * @param refNum the `refNum` argument
+ * Returns the name, version and number of slots of a driver.
+ *
+ * Any registered driver can be described, whatever its client.
+ * @param refNum the driver's refnum, 1..127
+ * @returns resolves with `{ name, version, slots }`, `slots` being the
+ * driver's current number of slots; for refnum 127 `{ name: "MidiShare",
+ * version: 195, slots: 0 }`; `null` for an application or a refnum that is not
+ * open
+ * @throws {TypeError} when `refNum` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -347,7 +677,14 @@ export function MidiGetDriverInfos(
 }
 
 /**
- * The global error bits of the server.
+ * Returns the global error bits of MidiShare.
+ *
+ * The server sets `MIDIerrDriverLoad` when a driver it should provide cannot
+ * be loaded, for instance when the RtMidi library is missing and hardware
+ * ports are off.
+ * @returns resolves with `MIDInoErr` (0) when all is well, else an OR of
+ * `MIDIerrDriverLoad` (1: a driver could not be loaded) and `MIDIerrTime` (2:
+ * the time source could not be started)
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -356,15 +693,30 @@ export function MidiGetError(): Promise<number> {
 }
 
 /**
- * Removes and returns the oldest waiting event, now owned; null when empty.
- * @param refNum the `refNum` argument
+ * Removes the oldest event from the receive FIFO of an application and returns it.
+ *
+ * Events come out in delivery order. The event is now the caller's own copy,
+ * with `link` `null`: free it (`MidiFreeEv`), keep it, change it or send it
+ * on; no other receiver is affected. Its `date` is the date it was scheduled
+ * for, `refNum` its sender (a driver's refnum for hardware input) and `port`
+ * the MidiShare port. A receive alarm usually drains the FIFO: `for (let e =
+ * MidiGetEv(ref); e; e = MidiGetEv(ref)) { ...; MidiFreeEv(e); }`.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the oldest waiting event, owned by the caller; `null` when the FIFO
+ * is empty or `refNum` is not an application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiGetEv(refNum: number): MidiEv | null {
   return defaultClient().MidiGetEv(refNum);
 }
 
 /**
- * The external time.
+ * Returns the current position of the external time code, in ms.
+ *
+ * While locked to an external time code it would be `MidiGetTime()` plus the
+ * offset of the code. This implementation never locks, so it is
+ * `MidiGetTime()`.
+ * @returns resolves with the external time in ms, 0..2^32-1
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -373,25 +725,56 @@ export function MidiGetExtTime(): Promise<number> {
 }
 
 /**
- * Reads field `f`; 0 for a bad index or null.
- * @param e the `e` argument
- * @param f the `f` argument
+ * Reads one field of an event.
+ *
+ * Fields are numbered from 0 and their meaning depends on the type: for
+ * `typeNote` 0 is the pitch, 1 the velocity and 2 the duration in ms; for
+ * `typeKeyOn` and `typeKeyOff` pitch and velocity; for `typeCtrlChange`
+ * controller and value; for `typePitchWheel` the low then the high 7 bits; for
+ * `typeSysEx` and other variable-length events the bytes; for private events
+ * (19..127) four signed 32-bit numbers; for task events the function, then its
+ * three arguments. 8- and 16-bit fields read back unsigned (a key signature of
+ * -1 reads 255); 32-bit fields read back signed.
+ * @param e the event, owned, waiting in a FIFO or a task, or `null`
+ * @param f the field index, from 0 to `MidiCountFields(e) - 1`
+ * @returns the field's value (for the fields of a task event, the value
+ * stored); 0 for an index out of range or a `null` event
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client, or `f` is not a finite number
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiGetField(e: MidiEv | null, f: number): number {
   return defaultClient().MidiGetField(e, f);
 }
 
 /**
- * The installed filter, or null.
- * @param refNum the `refNum` argument
+ * Returns the filter installed on an application, or `null`.
+ *
+ * The filter is shared, not copied: changing it with `MidiAcceptPort`,
+ * `MidiAcceptChan` or `MidiAcceptType` changes what the application receives.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the installed filter; `null` when none is installed (every event is
+ * accepted) or `refNum` is not an application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiGetFilter(refNum: number): MidiFilter | null {
   return defaultClient().MidiGetFilter(refNum);
 }
 
 /**
- * The refnum of the `index`-th application, or `MIDIerrIndex`.
- * @param index the `index` argument
+ * Returns the refnum of the application at a position in the list of applications.
+ *
+ * Applications are listed by ascending refnum, drivers left out, so index 1
+ * gives refnum 0 (the hardware ports) while MidiShare is awake. To list every
+ * application, call it for each index from 1 to `MidiCountAppls()`.
+ * @param index the position, from 1 to `MidiCountAppls()`
+ * @returns resolves with the refnum of the application; `MIDIerrIndex` (-4)
+ * when `index` is out of range
+ * @throws {TypeError} when `index` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -400,8 +783,14 @@ export function MidiGetIndAppl(index: number): Promise<number> {
 }
 
 /**
- * The `index`-th driver, 127 first, or `MIDIerrIndex`.
- * @param index the `index` argument
+ * Returns the refnum of the driver at a position in the list of drivers.
+ *
+ * Drivers are listed by descending refnum: index 1 gives refnum 127 while
+ * MidiShare is awake, then the registered drivers from 126 down.
+ * @param index the position, from 1 to `MidiCountDrivers()`
+ * @returns resolves with the refnum of the driver; `MIDIerrIndex` (-4) when
+ * `index` is out of range
+ * @throws {TypeError} when `index` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -410,9 +799,17 @@ export function MidiGetIndDriver(index: number): Promise<number> {
 }
 
 /**
- * The `index`-th slot of a driver.
- * @param refNum the `refNum` argument
- * @param index the `index` argument
+ * Returns the slot of a driver at a position in its list of slots.
+ *
+ * Slots are listed by ascending slot number; the number of slots is the
+ * `slots` of `MidiGetDriverInfos`.
+ * @param refNum the driver's refnum
+ * @param index the position, from 1 to the driver's number of slots
+ * @returns resolves with the slot, `{ drvRef, slotRef }`; on failure `slotRef`
+ * is negative: `MIDIerrRefNum` (-2) with `drvRef` = `refNum` when `refNum` is
+ * not a registered driver, `MIDIerrIndex` (-4) with `drvRef` = -1 when `index`
+ * is out of range
+ * @throws {TypeError} when `refNum` or `index` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -424,16 +821,26 @@ export function MidiGetIndSlot(
 }
 
 /**
- * The info value of a refnum of this client, or null.
- * @param refNum the `refNum` argument
+ * Returns the value stored with `MidiSetInfo` for an application.
+ *
+ * The value stays in this process; it is never sent to the server.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the stored value, `null` until one is set; `null` when `refNum` is
+ * not an application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiGetInfo(refNum: number): unknown {
   return defaultClient().MidiGetInfo(refNum);
 }
 
 /**
- * The name of a refnum, or null.
- * @param refNum the `refNum` argument
+ * Returns the name of an application or driver.
+ *
+ * Any open refnum can be asked, whatever its client.
+ * @param refNum the refnum, 0..127
+ * @returns resolves with the name (31 characters at most); `"MidiShare"` for
+ * refnums 0 and 127 while MidiShare is awake; `null` when `refNum` is not open
+ * @throws {TypeError} when `refNum` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -442,8 +849,16 @@ export function MidiGetName(refNum: number): Promise<string | null> {
 }
 
 /**
- * The first refnum named `name`, or `MIDIerrIndex`.
- * @param name the `name` argument
+ * Returns the refnum of the first application or driver with a given name.
+ *
+ * Refnums are searched in ascending order, applications and drivers alike, for
+ * a name equal to `name`, case included; names need not be unique, so the
+ * lowest matching refnum wins. `"MidiShare"` gives 0 while MidiShare is awake.
+ * Stored names keep 31 characters, so a longer `name` never matches.
+ * @param name the exact name
+ * @returns resolves with the lowest refnum with that name; `MIDIerrIndex` (-4)
+ * when none has it
+ * @throws {TypeError} when `name` is not a string
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -452,24 +867,40 @@ export function MidiGetNamedAppl(name: string): Promise<number> {
 }
 
 /**
- * Always true (obsolete since 1.80).
- * @param port the `port` argument
+ * Returns `true`: port states are obsolete since MidiShare 1.80.
+ *
+ * Kept for old programs; ports are mapped to slots with `MidiConnectSlot`
+ * instead.
+ * @param port a port number; ignored
+ * @returns always `true`
+ * @throws {TypeError} when `port` is not a finite number
  */
 export function MidiGetPortState(port: number): boolean {
   return defaultClient().MidiGetPortState(port);
 }
 
 /**
- * The receive alarm, or null.
- * @param refNum the `refNum` argument
+ * Returns the receive alarm installed on an application, or `null`.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @returns the alarm function; `null` when none is installed or `refNum` is
+ * not an application or driver this client opened
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiGetRcvAlarm(refNum: number): RcvAlarm | null {
   return defaultClient().MidiGetRcvAlarm(refNum);
 }
 
 /**
- * Name, direction and port set of a slot, or null.
- * @param slot the `slot` argument
+ * Returns the name, direction and connected ports of a slot.
+ *
+ * In `cnx`, port `p` is connected when bit `p & 7` of byte `p >> 3` is set:
+ * `(cnx[p >> 3] >> (p & 7)) & 1`.
+ * @param slot the slot, `{ drvRef, slotRef }`
+ * @returns resolves with `{ name, direction, cnx }`, `direction` being 1
+ * (input), 2 (output) or 3 (both) and `cnx` 32 bytes with one bit per port
+ * 0..255; `null` when the slot does not exist
+ * @throws {TypeError} when `slot` is not an object whose `drvRef` and
+ * `slotRef` are finite numbers
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -478,7 +909,16 @@ export function MidiGetSlotInfos(slot: SlotRefNum): Promise<TSlotInfos | null> {
 }
 
 /**
- * The synchronisation state.
+ * Returns the synchronisation state of MidiShare.
+ *
+ * This implementation never locks to an external time code: `syncLocked` stays
+ * 0 and the offset, dates and counts of locks stay 0.
+ * @returns resolves with `{ time, reenter, syncMode, syncLocked, syncPort,
+ * syncStart, syncStop, syncOffset, syncSpeed, syncBreaks, syncFormat }`: the
+ * current time in ms; 0; the mode set by `MidiSetSyncMode`; 1 while locked,
+ * else 0; the port in use; the dates of the last lock and of its loss (0 if
+ * never); external minus internal time (0 if never locked); 0; the number of
+ * losses of lock; the detected SMPTE format 0..3 (0 if never locked)
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -487,30 +927,56 @@ export function MidiGetSyncInfo(): Promise<TSyncInfo> {
 }
 
 /**
- * Milliseconds since MidiShare woke up.
+ * Returns the current MidiShare date, in ms since MidiShare woke up.
+ *
+ * The clock advances by exactly 1 every millisecond; dates are unsigned 32-bit
+ * numbers that wrap after 2^32 ms (about 49.7 days), so compare them with
+ * `isBefore` or `dateDiff`, never with `<`. A server client computes the time
+ * locally from the server's clock, without a round trip. While MidiShare
+ * sleeps the time stands still (0 before a server client first reached its
+ * server); it restarts at 0 when MidiShare wakes up.
+ * @returns the current date in ms, 0..2^32-1
  */
 export function MidiGetTime(): number {
   return defaultClient().MidiGetTime();
 }
 
 /**
- * The version of MidiShare: 195.
+ * Returns the version of MidiShare this library implements.
+ *
+ * Works before any connection. Programs compare it with the version that
+ * introduced the calls they need (180 for drivers and slots, 191 for
+ * `MidiGetError`).
+ * @returns 195, meaning version 1.95
  */
 export function MidiGetVersion(): number {
   return defaultClient().MidiGetVersion();
 }
 
 /**
- * Adds `n` cells to the pool (to the promised size while inactive).
- * @param n the `n` argument
+ * Adds cells to the client's pool.
+ *
+ * The cells are added at once while the pool is active; while it is not
+ * (before the client's first `MidiOpen` or `MidiRegisterDriver`), the size the
+ * pool will get is raised instead. Growing does not move existing events.
+ * @param n the number of cells to add
+ * @returns the number of cells added (or promised), `n` unless memory is
+ * refused; 0 when `n` is 0 or negative
+ * @throws {TypeError} when `n` is not a finite number
  */
 export function MidiGrowSpace(n: number): number {
   return defaultClient().MidiGrowSpace(n);
 }
 
 /**
- * Internal to external time.
- * @param time the `time` argument
+ * Converts a MidiShare date into a position of the external time code.
+ *
+ * The result is `time` plus the offset between external and internal time,
+ * modulo 2^32. This implementation never locks to an external time code, so
+ * the offset is 0 and the result is `time` itself.
+ * @param time a MidiShare date, in ms
+ * @returns resolves with the external time in ms, 0..2^32-1
+ * @throws {TypeError} when `time` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -519,36 +985,57 @@ export function MidiInt2ExtTime(time: number): Promise<number> {
 }
 
 /**
- * Whether channel `chan` is accepted.
- * @param f the `f` argument
- * @param chan the `chan` argument
+ * Tells whether a filter accepts a MIDI channel.
+ * @param f the filter
+ * @param chan the channel, 0..15
+ * @returns `true` when the channel's bit is set; `false` otherwise and for a
+ * channel outside 0..15
+ * @throws {TypeError} when `f` is not a filter or `chan` is not a finite
+ * number
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiIsAcceptedChan(f: MidiFilter, chan: number): boolean {
   return defaultClient().MidiIsAcceptedChan(f, chan);
 }
 
 /**
- * Whether port `port` is accepted.
- * @param f the `f` argument
- * @param port the `port` argument
+ * Tells whether a filter accepts a port.
+ * @param f the filter
+ * @param port the port, 0..255
+ * @returns `true` when the port's bit is set; `false` otherwise and for a port
+ * outside 0..255
+ * @throws {TypeError} when `f` is not a filter or `port` is not a finite
+ * number
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiIsAcceptedPort(f: MidiFilter, port: number): boolean {
   return defaultClient().MidiIsAcceptedPort(f, port);
 }
 
 /**
- * Whether type `type` is accepted.
- * @param f the `f` argument
- * @param type the `type` argument
+ * Tells whether a filter accepts an event type.
+ * @param f the filter
+ * @param type the event type, 0..255
+ * @returns `true` when the type's bit is set; `false` otherwise and for a type
+ * outside 0..255
+ * @throws {TypeError} when `f` is not a filter or `type` is not a finite
+ * number
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiIsAcceptedType(f: MidiFilter, type: number): boolean {
   return defaultClient().MidiIsAcceptedType(f, type);
 }
 
 /**
- * Whether `src → dest` exists.
- * @param src the `src` argument
- * @param dest the `dest` argument
+ * Tells whether the connection from one refnum to another exists.
+ *
+ * Connections are directed: `MidiIsConnected(a, b)` says nothing of `b` to
+ * `a`.
+ * @param src the sending refnum, 0..127
+ * @param dest the receiving refnum, 0..127
+ * @returns resolves with `true` when `src` is connected to `dest`; `false`
+ * otherwise, and when either refnum is not open
+ * @throws {TypeError} when `src` or `dest` is not a finite number
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -557,9 +1044,13 @@ export function MidiIsConnected(src: number, dest: number): Promise<boolean> {
 }
 
 /**
- * Whether a port and a slot are connected.
- * @param port the `port` argument
- * @param slot the `slot` argument
+ * Tells whether a MidiShare port and a driver's slot are connected.
+ * @param port the MidiShare port, 0..255
+ * @param slot the slot, `{ drvRef, slotRef }`
+ * @returns resolves with `true` when they are connected; `false` otherwise,
+ * for a port outside 0..255 and for a slot that does not exist
+ * @throws {TypeError} when `port` is not a finite number, or `slot` is not an
+ * object whose `drvRef` and `slotRef` are finite numbers
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -571,37 +1062,83 @@ export function MidiIsSlotConnected(
 }
 
 /**
- * A raw cell with its six common properties zeroed, or null.
+ * Takes one raw cell from the client's pool.
+ *
+ * A raw cell has the six common properties of an event (`date`, `evType`,
+ * `refNum`, `port`, `chan` at 0, `link` `null`) and nothing else; it cannot be
+ * used as an event (fields, sending, `MidiFreeEv`). Few programs need one;
+ * free it with `MidiFreeCell`.
+ * @returns the cell; `null` when the pool is empty or not active (before the
+ * client's first `MidiOpen` or `MidiRegisterDriver`)
  */
 export function MidiNewCell(): MidiEv | null {
   return defaultClient().MidiNewCell();
 }
 
 /**
- * A new event of type `typeNum` with the defaults of spec §3.1.
- * @param typeNum the `typeNum` argument
+ * Creates an event of a given type, owned by the caller.
+ *
+ * The event starts with `date` 0, `refNum` 255 (no sender yet), `port` 0,
+ * `chan` 0, `link` `null`, every fixed field at 0 and no bytes for a
+ * variable-length type. It is the caller's until it is freed (`MidiFreeEv`) or
+ * sent, after which the handle is dead. It takes 1 cell for most types, 2 for
+ * private, task and variable-length types. Before the client's first
+ * `MidiOpen` or `MidiRegisterDriver`, and after its last application and
+ * driver closed, there is no pool and the result is `null`.
+ * @param typeNum the event type: `typeNote`, `typeKeyOn`, `typeSysEx`, ...
+ * (0..151 or 255)
+ * @returns the new event; `null` for a type outside 0..255 or reserved
+ * (152..254), when the pool lacks cells, or when the pool is not active
+ * @throws {TypeError} when `typeNum` is not a finite number
  */
 export function MidiNewEv(typeNum: number): MidiEv | null {
   return defaultClient().MidiNewEv(typeNum);
 }
 
 /**
- * A new filter that rejects everything until bits are set.
+ * Creates a filter that rejects every event until bits are set.
+ *
+ * A filter has one bit per port (0..255), per type (0..255) and per channel
+ * (0..15); an event passes when its port and type bits are set and, for
+ * channel messages (types 0..7), its channel bit too. Set bits with
+ * `MidiAcceptPort`, `MidiAcceptType` and `MidiAcceptChan`, then install it
+ * with `MidiSetFilter`; one filter may serve several applications. A filter
+ * takes no cells.
+ * @returns the new filter
  */
 export function MidiNewFilter(): MidiFilter {
   return defaultClient().MidiNewFilter();
 }
 
 /**
- * An empty sequence (one cell), or null.
+ * Creates an empty sequence.
+ *
+ * A sequence is a list of events, the caller's, linked through their `link`
+ * property from `first` to `last` and kept sorted by date by `MidiAddSeq`. It
+ * takes 1 cell.
+ * @returns the sequence, `first` and `last` `null`; `null` when the pool lacks
+ * a cell or is not active
  */
 export function MidiNewSeq(): MidiSeq | null {
   return defaultClient().MidiNewSeq();
 }
 
 /**
- * Opens an application; resolves with its refnum or `MIDIerrSpace`.
- * @param name the `name` argument
+ * Opens an application and returns its refnum.
+ *
+ * The application gets the lowest free refnum from 1, the name cut to 31
+ * characters (names need not be unique), no connections, no filter, no alarms
+ * and an empty FIFO; every application alarm then receives `MIDIOpenAppl`. If
+ * MidiShare sleeps it wakes up first: the time restarts at 0, refnums 0 and
+ * 127 appear and the registered drivers' `wakeup` callbacks run. The client's
+ * first application or driver also activates its pool, so events can be
+ * created. A server client connects at its first request, starting a server if
+ * none runs. One client may open several applications; each needs its own
+ * `MidiClose`.
+ * @param name the application's name, as other programs will see it
+ * @returns resolves with the refnum, 1..126; `MIDIerrSpace` (-1) when no
+ * refnum is free (at most 124 applications and drivers together)
+ * @throws {TypeError} when `name` is not a string
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -610,17 +1147,40 @@ export function MidiOpen(name: string): Promise<number> {
 }
 
 /**
- * Returns the content of the box and empties it.
- * @param box the `box` argument
+ * Returns the content of a mail box and empties it.
+ *
+ * With `MidiWriteSync`, a mail box passes one value at a time between tasks or
+ * alarms and the rest of the program.
+ * @param box the mail box, any object with a `value` property
+ * @returns the value the box held (`null` when it was empty); the box then
+ * holds `null`
+ * @throws {TypeError} when `box` is not an object
  */
 export function MidiReadSync(box: MidiMailBox): unknown {
   return defaultClient().MidiReadSync(box);
 }
 
 /**
- * Registers a driver; while awake its `wakeup` runs before the promise resolves.
- * @param infos the `infos` argument
- * @param op the `op` argument
+ * Registers a driver and returns its refnum.
+ *
+ * A driver is a program that brings physical ports into MidiShare: it uses the
+ * whole API, declares its endpoints with `MidiAddSlot` and receives with
+ * `port` set to a slot number. It gets the highest free refnum from 126 down.
+ * Registering does not wake MidiShare: while MidiShare sleeps, `op.wakeup`
+ * runs at the next wake-up; while it is awake, `op.wakeup` runs before the
+ * call returns and every application alarm then receives `MIDIOpenDriver`. At
+ * every sleep `op.sleep` runs and the driver loses its connections, waiting
+ * events and ready deferred tasks, but keeps its slots and their port mapping:
+ * connect to and from refnum 127 again in `op.wakeup`.
+ * @param infos `{ name, version }`: the name (31 characters kept) and a 16-bit
+ * version (100 means 1.00); `slots` is ignored
+ * @param op `{ wakeup?, sleep? }`: functions called with the driver's refnum
+ * when MidiShare wakes up and goes to sleep; pass `{}` for none
+ * @returns resolves with the driver's refnum, 1..126; `MIDIerrSpace` (-1) when
+ * no refnum is free (at most 124 applications and drivers together)
+ * @throws {TypeError} when `infos` is not an object, `infos.name` is not a
+ * string, `infos.version` is not a finite number, `op` is not an object, or
+ * `op.wakeup` or `op.sleep` is neither a function nor absent
  * @throws {MidiShareError} (as a rejection, code `UNREACHABLE`) when no server
  * answers
  */
@@ -632,27 +1192,88 @@ export function MidiRegisterDriver(
 }
 
 /**
- * Removes a slot.
- * @param slot the `slot` argument
+ * Removes a slot from its driver.
+ *
+ * The slot is disconnected from every port (without `MIDIChgSlotConnect`) and
+ * its number can be reused. While MidiShare is awake, every application alarm
+ * receives `MIDIRemoveSlot` with the driver's refnum. A slot that does not
+ * exist is ignored.
+ * @param slot the slot, `{ drvRef, slotRef }`
+ * @throws {TypeError} when `slot` is not an object whose `drvRef` and
+ * `slotRef` are finite numbers
  */
 export function MidiRemoveSlot(slot: SlotRefNum): void {
   return defaultClient().MidiRemoveSlot(slot);
 }
 
 /**
- * Sends an event at its own date.
- * @param refNum the `refNum` argument
- * @param e the `e` argument
+ * Sends an event at the date it carries.
+ *
+ * The due date is `e.date`; a date already past (or now) means the next tick,
+ * 1 ms later at least, and the event keeps its date. The event is stamped with
+ * `refNum` as its sender; at its date MidiShare delivers a copy to every
+ * application connected from `refNum` whose filter accepts it (through refnum
+ * 0 to the hardware ports), and a private event (types 19..127) to the sender
+ * itself. Once the call returns the handle is dead and its cells are back in
+ * the pool: the event is no longer the caller's, whether or not it is ever
+ * delivered; send a copy (`MidiCopyEv`) to keep one. Events due at the same
+ * date are delivered in the order MidiShare received them. Nothing is checked
+ * at send time: with a refnum that is not open the event disappears at its
+ * date, and while MidiShare sleeps it is discarded. A `typeProcess` or
+ * `typeDProcess` event built by hand is scheduled as by `MidiTask` or
+ * `MidiDTask`, and its handle becomes a task handle. `null` does nothing.
+ * @param refNum the sender: an application or driver refnum, 0..127
+ * @param e an event the caller owns, its `date` set; or `null`
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client, or `refNum` is not a finite number
+ * @throws {RangeError} in a server client, when the event takes more than 4
+ * MiB between processes (a SysEx of more than 4,194,292 bytes): it is then not
+ * sent and stays the caller's
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiSend(refNum: number, e: MidiEv | null): void {
   return defaultClient().MidiSend(refNum, e);
 }
 
 /**
- * Sends an event at date `d`.
- * @param refNum the `refNum` argument
- * @param e the `e` argument
- * @param d the `d` argument
+ * Sends an event at a given date.
+ *
+ * `d` replaces the event's date: `MidiSendAt(ref, e, MidiGetTime() + 500)`
+ * delivers it in half a second. A date already past (or now) means the next
+ * tick, 1 ms later at least, and the event keeps that date. The event is
+ * stamped with `refNum` as its sender; at its date MidiShare delivers a copy
+ * to every application connected from `refNum` whose filter accepts it
+ * (through refnum 0 to the hardware ports), and a private event (types
+ * 19..127) to the sender itself. Once the call returns the handle is dead and
+ * its cells are back in the pool: the event is no longer the caller's, whether
+ * or not it is ever delivered; send a copy (`MidiCopyEv`) to keep one. Events
+ * due at the same date are delivered in the order MidiShare received them.
+ * Nothing is checked at send time: with a refnum that is not open the event
+ * disappears at its date, and while MidiShare sleeps it is discarded. A
+ * `typeProcess` or `typeDProcess` event built by hand is scheduled as by
+ * `MidiTask` or `MidiDTask`, and its handle becomes a task handle. `null` does
+ * nothing.
+ * @param refNum the sender: an application or driver refnum, 0..127
+ * @param e an event the caller owns, or `null`
+ * @param d the due date in ms, a MidiShare date (wrapped to unsigned 32 bits)
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client, or `refNum` or `d` is not a finite number
+ * @throws {RangeError} in a server client, when the event takes more than 4
+ * MiB between processes (a SysEx of more than 4,194,292 bytes): it is then not
+ * sent and stays the caller's
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiSendAt(refNum: number, e: MidiEv | null, d: number): void {
   return defaultClient().MidiSendAt(refNum, e, d);
@@ -660,17 +1281,58 @@ export function MidiSendAt(refNum: number, e: MidiEv | null, d: number): void {
 
 /**
  * Sends an event for delivery at the next tick.
- * @param refNum the `refNum` argument
- * @param e the `e` argument
+ *
+ * The event's date becomes the current time, and it is delivered at the next
+ * tick, 1 ms later at least, not during the call; it is the same as
+ * `MidiSendAt(refNum, e, MidiGetTime())`. The event is stamped with `refNum`
+ * as its sender; at its date MidiShare delivers a copy to every application
+ * connected from `refNum` whose filter accepts it (through refnum 0 to the
+ * hardware ports), and a private event (types 19..127) to the sender itself.
+ * Once the call returns the handle is dead and its cells are back in the pool:
+ * the event is no longer the caller's, whether or not it is ever delivered;
+ * send a copy (`MidiCopyEv`) to keep one. Events due at the same date are
+ * delivered in the order MidiShare received them. Nothing is checked at send
+ * time: with a refnum that is not open the event disappears at its date, and
+ * while MidiShare sleeps it is discarded. A `typeProcess` or `typeDProcess`
+ * event built by hand is scheduled as by `MidiTask` or `MidiDTask`, and its
+ * handle becomes a task handle. `null` does nothing.
+ * @param refNum the sender: an application or driver refnum, 0..127
+ * @param e an event the caller owns, or `null`
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client, or `refNum` is not a finite number
+ * @throws {RangeError} in a server client, when the event takes more than 4
+ * MiB between processes (a SysEx of more than 4,194,292 bytes): it is then not
+ * sent and stays the caller's
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiSendIm(refNum: number, e: MidiEv | null): void {
   return defaultClient().MidiSendIm(refNum, e);
 }
 
 /**
- * Installs, replaces or (null) removes the application alarm.
- * @param refNum the `refNum` argument
- * @param alarm the `alarm` argument
+ * Installs, replaces or removes the application alarm of an application.
+ *
+ * The alarm is called as `alarm(refNum, code)` on the client's thread when
+ * something changes in MidiShare, the application that caused the change
+ * included. `code & 0xFFFF` tells what changed: `MIDIOpenAppl`,
+ * `MIDICloseAppl`, `MIDIChgName`, `MIDIChgConnect`, `MIDIOpenDriver`,
+ * `MIDICloseDriver`, `MIDIAddSlot`, `MIDIRemoveSlot`, `MIDIChgSlotConnect`,
+ * `MIDIChgSlotName` or `MIDIChangeSync`; `code >> 16` is the refnum concerned
+ * (the source for `MIDIChgConnect`, the driver for slot changes, 0 for sync
+ * changes). A server client that loses its server calls it with
+ * `MIDICloseAppl` and its own refnum. An exception thrown by the alarm is
+ * reported and swallowed. Works for drivers too; nothing happens when `refNum`
+ * is not an application or driver this client opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @param alarm the function, `(refNum, code) => void`, or `null` to remove it
+ * @throws {TypeError} when `refNum` is not a finite number, or `alarm` is
+ * neither a function nor `null`
  */
 export function MidiSetApplAlarm(
   refNum: number,
@@ -680,28 +1342,60 @@ export function MidiSetApplAlarm(
 }
 
 /**
- * Writes field `f`, truncated to its width; a bad index writes nothing. Task types (128, 129, 255) take any value, others a number.
- * @param e the `e` argument
- * @param f the `f` argument
- * @param v the `v` argument
+ * Writes one field of an event the caller owns.
+ *
+ * The value is cut to the width of the field (`v & 0xFF` for 8 bits, `v &
+ * 0xFFFF` for 16, a signed 32-bit number for 32). Fields are numbered as in
+ * `MidiGetField`. An index out of range writes nothing, and on a
+ * variable-length event only existing bytes change: add bytes with
+ * `MidiAddField`. Private events (19..127) take numbers only; task events
+ * (128, 129, 255) take any value, the function in field 0 and its arguments in
+ * 1..3. `null` does nothing.
+ * @param e an event the caller owns, or `null`
+ * @param f the field index, from 0 to `MidiCountFields(e) - 1`
+ * @param v the value; a number except in the fields of a task event
+ * @throws {TypeError} when `e` is neither a `MidiEv` nor `null`, or is an
+ * event of another client; or when `f` is not a finite number, or `v` is not a
+ * finite number for an event other than a task
+ * @throws {MidiShareError} code `DEAD` when `e` was already freed, sent or
+ * flushed, or the client's memory was released when its last application or
+ * driver closed
+ * @throws {MidiShareError} code `READONLY` when `e` is still in a receive FIFO
+ * (a handle from `MidiAvailEv`) or is a task
+ * @throws {MidiShareError} code `KIND` when `e` is a raw cell from
+ * `MidiNewCell`
  */
 export function MidiSetField(e: MidiEv | null, f: number, v: unknown): void {
   return defaultClient().MidiSetField(e, f, v);
 }
 
 /**
- * Installs a filter (shared, not copied), or removes it with null.
- * @param refNum the `refNum` argument
- * @param f the `f` argument
+ * Installs a filter on an application, or removes its filter.
+ *
+ * The filter is shared, not copied: later `MidiAcceptPort`, `MidiAcceptChan`
+ * and `MidiAcceptType` calls apply to the events routed after them, without
+ * installing it again. With no filter every event is accepted. Private events
+ * and tasks are never filtered. Nothing happens when `refNum` is not an
+ * application or driver this client opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @param f the filter, or `null` to accept everything
+ * @throws {TypeError} when `refNum` is not a finite number, or `f` is neither
+ * a filter nor `null`
+ * @throws {MidiShareError} code `DEAD` when `f` was freed by `MidiFreeFilter`
  */
 export function MidiSetFilter(refNum: number, f: MidiFilter | null): void {
   return defaultClient().MidiSetFilter(refNum, f);
 }
 
 /**
- * Sets the info value of a refnum of this client.
- * @param refNum the `refNum` argument
- * @param info the `info` argument
+ * Stores a value of the program's choice with an application.
+ *
+ * `MidiGetInfo` returns it. The value stays in this process; it is never sent
+ * to the server. Nothing happens when `refNum` is not an application or driver
+ * this client opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @param info any value
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiSetInfo(refNum: number, info: unknown): void {
   return defaultClient().MidiSetInfo(refNum, info);
@@ -709,26 +1403,48 @@ export function MidiSetInfo(refNum: number, info: unknown): void {
 
 /**
  * Renames an application or driver.
- * @param refNum the `refNum` argument
- * @param name the `name` argument
+ *
+ * Any client may rename any open application or driver; the name is cut to 31
+ * characters, and every application alarm receives `MIDIChgName` with the
+ * refnum. Refnums 0 and 127 cannot be renamed; they, and refnums that are not
+ * open, are ignored.
+ * @param refNum the refnum, 1..126
+ * @param name the new name
+ * @throws {TypeError} when `refNum` is not a finite number or `name` is not a
+ * string
  */
 export function MidiSetName(refNum: number, name: string): void {
   return defaultClient().MidiSetName(refNum, name);
 }
 
 /**
- * Does nothing (obsolete since 1.80).
- * @param port the `port` argument
- * @param state the `state` argument
+ * Does nothing: port states are obsolete since MidiShare 1.80.
+ *
+ * Kept for old programs; ports are mapped to slots with `MidiConnectSlot`
+ * instead.
+ * @param port a port number; ignored
+ * @param state ignored
+ * @throws {TypeError} when `port` is not a finite number
  */
 export function MidiSetPortState(port: number, state: boolean): void {
   return defaultClient().MidiSetPortState(port, state);
 }
 
 /**
- * Installs, replaces or (null) removes the receive alarm.
- * @param refNum the `refNum` argument
- * @param alarm the `alarm` argument
+ * Installs, replaces or removes the receive alarm of an application.
+ *
+ * The alarm is called as `alarm(refNum)` on the client's thread once per tick
+ * in which events entered the application's FIFO, after all of that tick's
+ * events are in it. Events left in the FIFO do not call it again; the next
+ * delivery does. Installing an alarm does not call it for events already
+ * waiting. Without an alarm events simply accumulate, to be read with
+ * `MidiGetEv`. An exception thrown by the alarm is reported and swallowed.
+ * Nothing happens when `refNum` is not an application or driver this client
+ * opened.
+ * @param refNum an application or driver this client opened (a refnum 1..126)
+ * @param alarm the function, `(refNum) => void`, or `null` to remove it
+ * @throws {TypeError} when `refNum` is not a finite number, or `alarm` is
+ * neither a function nor `null`
  */
 export function MidiSetRcvAlarm(refNum: number, alarm: RcvAlarm | null): void {
   return defaultClient().MidiSetRcvAlarm(refNum, alarm);
@@ -736,44 +1452,94 @@ export function MidiSetRcvAlarm(refNum: number, alarm: RcvAlarm | null): void {
 
 /**
  * Renames a slot.
- * @param slot the `slot` argument
- * @param name the `name` argument
+ *
+ * The name is cut to 31 characters. While MidiShare is awake, every
+ * application alarm receives `MIDIChgSlotName` with the driver's refnum. A
+ * slot that does not exist is ignored.
+ * @param slot the slot, `{ drvRef, slotRef }`
+ * @param name the new name
+ * @throws {TypeError} when `slot` is not an object whose `drvRef` and
+ * `slotRef` are finite numbers, or `name` is not a string
  */
 export function MidiSetSlotName(slot: SlotRefNum, name: string): void {
   return defaultClient().MidiSetSlotName(slot, name);
 }
 
 /**
- * Sets the global sync mode.
- * @param mode the `mode` argument
+ * Sets the synchronisation mode of MidiShare.
+ *
+ * The mode is global. When it changes, every application alarm receives
+ * `MIDIChangeSync` with refnum 0. This implementation never locks to an
+ * external time code, so the external mode changes nothing else.
+ * @param mode `MIDISyncInternal` (0) or `MIDISyncExternal` (0x8000), plus
+ * `MIDISyncAnyPort` (0x4000) or a port 0..255 in the low 8 bits; bits 8..13
+ * are cleared
+ * @throws {TypeError} when `mode` is not a finite number
  */
 export function MidiSetSyncMode(mode: number): void {
   return defaultClient().MidiSetSyncMode(mode);
 }
 
 /**
- * True when a server runs or could be started and reached; never rejects.
+ * Tells whether MidiShare is available.
+ *
+ * A server client connects to the server, starting one if none runs, and makes
+ * a round trip: once it resolves, every earlier call of this client has taken
+ * effect at the server, so it is the way to wait for one-way calls such as
+ * `MidiConnect`. It never rejects: after the server was lost it resolves
+ * `false`, and `reconnect()` tries again. The in-process kernel always returns
+ * `true`.
+ * @returns resolves with `true` when a server answered (always for the
+ * in-process kernel); `false` when none could be reached or started, or after
+ * the server was lost
  */
 export function MidiShare(): Promise<boolean> {
   return defaultClient().MidiShare();
 }
 
 /**
- * The time in ms of a SMPTE location.
- * @param loc the `loc` argument
+ * Converts a SMPTE location into a time in ms.
+ *
+ * The inverse of `MidiTime2Smpte`: `MidiSmpte2Time(MidiTime2Smpte(t, f))` is
+ * `t` for every time below 24 hours (slightly less in drop-frame format 2). To
+ * change the format of a location, convert it to a time and back.
+ * @param loc `{ format, hours, minutes, seconds, frames, fracs }`, `fracs`
+ * being hundredths of a frame
+ * @returns the time in ms
+ * @throws {TypeError} when `loc` is not an object, or one of its six
+ * properties is not a finite number
+ * @throws {RangeError} when `loc.format` is not 0, 1, 2 or 3
  */
 export function MidiSmpte2Time(loc: TSmpteLocation): number {
   return defaultClient().MidiSmpte2Time(loc);
 }
 
 /**
- * Schedules `fn(date, refNum, a1, a2, a3)` at `date`; null when it cannot.
- * @param fn the `fn` argument
- * @param date the `date` argument
- * @param refNum the `refNum` argument
- * @param a1 the `a1` argument
- * @param a2 the `a2` argument
- * @param a3 the `a3` argument
+ * Schedules a function to run at a date.
+ *
+ * At `date` the client calls `fn(date, refNum, a1, a2, a3)` on its own thread,
+ * `date` being the scheduled date rather than the actual time: a periodic task
+ * reschedules itself with `MidiTask(fn, date + period, refNum)` and does not
+ * drift. A date already past means the next tick. The arguments are any values
+ * and never leave this process. The task holds 2 cells of the pool until it
+ * has run or is forgotten; closing the application, or MidiShare's going to
+ * sleep, discards it. Tasks are never filtered. An exception thrown by `fn` is
+ * reported and swallowed.
+ * @param fn the task, called as `fn(date, refNum, a1, a2, a3)` with its
+ * scheduled date
+ * @param date the date at which it is due, in ms (wrapped to unsigned 32
+ * bits); a past date means the next tick
+ * @param refNum the application or driver, opened by this client, that owns
+ * the task
+ * @param a1 first argument passed to `fn`: any value, kept in this process
+ * @param a2 second argument passed to `fn`: any value, kept in this process
+ * @param a3 third argument passed to `fn`: any value, kept in this process
+ * @returns a task handle, to cancel the task with `MidiForgetTask` (its
+ * properties and fields can be read); `null` when nothing was scheduled: the
+ * pool lacks cells, `refNum` is not an application or driver this client
+ * opened, or MidiShare sleeps
+ * @throws {TypeError} when `fn` is not a function, or `date` or `refNum` is
+ * not a finite number
  */
 export function MidiTask(
   fn: Task,
@@ -787,33 +1553,62 @@ export function MidiTask(
 }
 
 /**
- * The SMPTE location of a time in ms.
- * @param time the `time` argument
- * @param format the `format` argument
+ * Converts a time in ms into a SMPTE location.
+ *
+ * The time is read as an unsigned 32-bit number of ms; hours wrap at 24.
+ * Formats: `kSync24fs` (0, 24 frames per second), `kSync25fs` (1, 25),
+ * `kSync30dfs` (2, 30 drop frame, that is 29.97) and `kSync30fs` (3, 30).
+ * @param time the time in ms
+ * @param format the SMPTE format, 0..3
+ * @returns `{ format, hours, minutes, seconds, frames, fracs }`, `fracs` being
+ * hundredths of a frame
+ * @throws {TypeError} when `time` or `format` is not a finite number
+ * @throws {RangeError} when `format` is not 0, 1, 2 or 3
  */
 export function MidiTime2Smpte(time: number, format: number): TSmpteLocation {
   return defaultClient().MidiTime2Smpte(time, format);
 }
 
 /**
- * Cells of the pool: allocated while active, promised while inactive.
+ * Returns the size of the client's pool, in cells.
+ *
+ * Each client has its own pool, 15000 cells unless configured otherwise, grown
+ * with `MidiGrowSpace`. `MidiFreeSpace` tells how many cells are free.
+ * @returns the number of cells of the pool; while the pool is not active, the
+ * size it will have when activated
  */
 export function MidiTotalSpace(): number {
   return defaultClient().MidiTotalSpace();
 }
 
 /**
- * Unregisters a driver of this client; its sleep callback runs while awake.
- * @param refNum the `refNum` argument
+ * Unregisters a driver this client registered.
+ *
+ * Its slots are removed (without slot alarms), then it is closed as an
+ * application is: connections, waiting events, deferred tasks, pending events
+ * and tasks all go. While MidiShare is awake, its `sleep` callback then runs
+ * and every application alarm receives `MIDICloseDriver`; the driver is not
+ * told. If it was the client's last application or driver, the client's memory
+ * is released and every handle of the client becomes dead. A refnum that is
+ * not a driver of this client, and 127, are ignored.
+ * @param refNum the driver's refnum, 1..126
+ * @throws {TypeError} when `refNum` is not a finite number
  */
 export function MidiUnregisterDriver(refNum: number): void {
   return defaultClient().MidiUnregisterDriver(refNum);
 }
 
 /**
- * Stores `val` only into an empty box; returns what the box held before.
- * @param box the `box` argument
- * @param val the `val` argument
+ * Stores a value into a mail box, if the box is empty.
+ *
+ * A box holding `null` or `undefined` is empty and receives `val`; a full box
+ * is left unchanged. The result tells which happened: `null` means `val` was
+ * written.
+ * @param box the mail box, any object with a `value` property
+ * @param val the value to store
+ * @returns the value the box held before the call: `null` or `undefined` when
+ * `val` was written, else the value still in the box
+ * @throws {TypeError} when `box` is not an object
  */
 export function MidiWriteSync(box: MidiMailBox, val: unknown): unknown {
   return defaultClient().MidiWriteSync(box, val);

@@ -31,31 +31,58 @@ import type { Answer } from "./server_port_gen.ts";
 export abstract class ServerCalls<IsAsync extends boolean>
   extends ApplCalls<IsAsync> {
   /**
-   * The refnum of the `index`-th application, or `MIDIerrIndex`.
-   * @param index the `index` argument
+   * Returns the refnum of the application at a position in the list of applications.
+   *
+   * Applications are listed by ascending refnum, drivers left out, so index 1
+   * gives refnum 0 (the hardware ports) while MidiShare is awake. To list every
+   * application, call it for each index from 1 to `MidiCountAppls()`.
+   * @param index the position, from 1 to `MidiCountAppls()`
+   * @returns the refnum of the application; `MIDIerrIndex` (-4) when `index` is
+   * out of range
+   * @throws {TypeError} when `index` is not a finite number
    */
   MidiGetIndAppl(index: number): Answer<number, IsAsync> {
     return this.link.MidiGetIndAppl(toShort(index, "index"));
   }
 
   /**
-   * The first refnum named `name`, or `MIDIerrIndex`.
-   * @param name the `name` argument
+   * Returns the refnum of the first application or driver with a given name.
+   *
+   * Refnums are searched in ascending order, applications and drivers alike, for
+   * a name equal to `name`, case included; names need not be unique, so the
+   * lowest matching refnum wins. `"MidiShare"` gives 0 while MidiShare is awake.
+   * Stored names keep 31 characters, so a longer `name` never matches.
+   * @param name the exact name
+   * @returns the lowest refnum with that name; `MIDIerrIndex` (-4) when none has
+   * it
+   * @throws {TypeError} when `name` is not a string
    */
   MidiGetNamedAppl(name: string): Answer<number, IsAsync> {
     return this.link.MidiGetNamedAppl(checkString(name, "name"));
   }
 
   /**
-   * The global error bits of the server.
+   * Returns the global error bits of MidiShare.
+   *
+   * The server sets `MIDIerrDriverLoad` when a driver it should provide cannot
+   * be loaded, for instance when the RtMidi library is missing and hardware
+   * ports are off.
+   * @returns `MIDInoErr` (0) when all is well, else an OR of `MIDIerrDriverLoad`
+   * (1: a driver could not be loaded) and `MIDIerrTime` (2: the time source
+   * could not be started)
    */
   MidiGetError(): Answer<number, IsAsync> {
     return this.link.MidiGetError();
   }
 
   /**
-   * The name of a refnum, or null.
-   * @param refNum the `refNum` argument
+   * Returns the name of an application or driver.
+   *
+   * Any open refnum can be asked, whatever its client.
+   * @param refNum the refnum, 0..127
+   * @returns the name (31 characters at most); `"MidiShare"` for refnums 0 and
+   * 127 while MidiShare is awake; `null` when `refNum` is not open
+   * @throws {TypeError} when `refNum` is not a finite number
    */
   MidiGetName(refNum: number): Answer<string | null, IsAsync> {
     return this.link.MidiGetName(toShort(refNum, "refNum"));
@@ -63,8 +90,15 @@ export abstract class ServerCalls<IsAsync extends boolean>
 
   /**
    * Renames an application or driver.
-   * @param refNum the `refNum` argument
-   * @param name the `name` argument
+   *
+   * Any client may rename any open application or driver; the name is cut to 31
+   * characters, and every application alarm receives `MIDIChgName` with the
+   * refnum. Refnums 0 and 127 cannot be renamed; they, and refnums that are not
+   * open, are ignored.
+   * @param refNum the refnum, 1..126
+   * @param name the new name
+   * @throws {TypeError} when `refNum` is not a finite number or `name` is not a
+   * string
    */
   MidiSetName(refNum: number, name: string): void {
     return this.link.MidiSetName(
@@ -74,26 +108,53 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * The `index`-th driver, 127 first, or `MIDIerrIndex`.
-   * @param index the `index` argument
+   * Returns the refnum of the driver at a position in the list of drivers.
+   *
+   * Drivers are listed by descending refnum: index 1 gives refnum 127 while
+   * MidiShare is awake, then the registered drivers from 126 down.
+   * @param index the position, from 1 to `MidiCountDrivers()`
+   * @returns the refnum of the driver; `MIDIerrIndex` (-4) when `index` is out
+   * of range
+   * @throws {TypeError} when `index` is not a finite number
    */
   MidiGetIndDriver(index: number): Answer<number, IsAsync> {
     return this.link.MidiGetIndDriver(toShort(index, "index"));
   }
 
   /**
-   * Name, version and slot count of a driver, or null.
-   * @param refNum the `refNum` argument
+   * Returns the name, version and number of slots of a driver.
+   *
+   * Any registered driver can be described, whatever its client.
+   * @param refNum the driver's refnum, 1..127
+   * @returns `{ name, version, slots }`, `slots` being the driver's current
+   * number of slots; for refnum 127 `{ name: "MidiShare", version: 195, slots: 0
+   * }`; `null` for an application or a refnum that is not open
+   * @throws {TypeError} when `refNum` is not a finite number
    */
   MidiGetDriverInfos(refNum: number): Answer<DriverInfos | null, IsAsync> {
     return this.link.MidiGetDriverInfos(toShort(refNum, "refNum"));
   }
 
   /**
-   * Adds a slot to a driver.
-   * @param refNum the `refNum` argument
-   * @param name the `name` argument
-   * @param direction the `direction` argument
+   * Adds a slot, one input or output endpoint, to a driver.
+   *
+   * Any client may add a slot to any registered driver. The slot gets the lowest
+   * free number 0..63, the name cut to 31 characters and no port; map ports to
+   * it with `MidiConnectSlot`. The direction only describes the slot to users:
+   * routing ignores it. While MidiShare is awake, every application alarm
+   * receives `MIDIAddSlot` with the driver's refnum. Slots stay while MidiShare
+   * sleeps; they go with `MidiRemoveSlot` or when the driver unregisters.
+   * @param refNum the driver's refnum
+   * @param name the slot's name, as users will see it (31 characters kept)
+   * @param direction `MidiInputSlot` (1), `MidiOutputSlot` (2) or
+   * `MidiInputOutputSlot` (3)
+   * @returns the new slot, `{ drvRef, slotRef }`; on failure `slotRef` is
+   * negative: `MIDIerrRefNum` (-2) with `drvRef` = `refNum` when `refNum` is not
+   * a registered driver, `MIDIerrSpace` (-1) with `drvRef` = -1 when the driver
+   * already has 64 slots
+   * @throws {TypeError} when `refNum` or `direction` is not a finite number, or
+   * `name` is not a string
+   * @throws {RangeError} when `direction` is not 1, 2 or 3
    */
   MidiAddSlot(
     refNum: number,
@@ -108,9 +169,17 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * The `index`-th slot of a driver.
-   * @param refNum the `refNum` argument
-   * @param index the `index` argument
+   * Returns the slot of a driver at a position in its list of slots.
+   *
+   * Slots are listed by ascending slot number; the number of slots is the
+   * `slots` of `MidiGetDriverInfos`.
+   * @param refNum the driver's refnum
+   * @param index the position, from 1 to the driver's number of slots
+   * @returns the slot, `{ drvRef, slotRef }`; on failure `slotRef` is negative:
+   * `MIDIerrRefNum` (-2) with `drvRef` = `refNum` when `refNum` is not a
+   * registered driver, `MIDIerrIndex` (-4) with `drvRef` = -1 when `index` is
+   * out of range
+   * @throws {TypeError} when `refNum` or `index` is not a finite number
    */
   MidiGetIndSlot(refNum: number, index: number): Answer<SlotRefNum, IsAsync> {
     return this.link.MidiGetIndSlot(
@@ -120,8 +189,15 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * Removes a slot.
-   * @param slot the `slot` argument
+   * Removes a slot from its driver.
+   *
+   * The slot is disconnected from every port (without `MIDIChgSlotConnect`) and
+   * its number can be reused. While MidiShare is awake, every application alarm
+   * receives `MIDIRemoveSlot` with the driver's refnum. A slot that does not
+   * exist is ignored.
+   * @param slot the slot, `{ drvRef, slotRef }`
+   * @throws {TypeError} when `slot` is not an object whose `drvRef` and
+   * `slotRef` are finite numbers
    */
   MidiRemoveSlot(slot: SlotRefNum): void {
     const slotRef = checkSlot(slot);
@@ -130,8 +206,14 @@ export abstract class ServerCalls<IsAsync extends boolean>
 
   /**
    * Renames a slot.
-   * @param slot the `slot` argument
-   * @param name the `name` argument
+   *
+   * The name is cut to 31 characters. While MidiShare is awake, every
+   * application alarm receives `MIDIChgSlotName` with the driver's refnum. A
+   * slot that does not exist is ignored.
+   * @param slot the slot, `{ drvRef, slotRef }`
+   * @param name the new name
+   * @throws {TypeError} when `slot` is not an object whose `drvRef` and
+   * `slotRef` are finite numbers, or `name` is not a string
    */
   MidiSetSlotName(slot: SlotRefNum, name: string): void {
     const slotRef = checkSlot(slot);
@@ -143,8 +225,16 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * Name, direction and port set of a slot, or null.
-   * @param slot the `slot` argument
+   * Returns the name, direction and connected ports of a slot.
+   *
+   * In `cnx`, port `p` is connected when bit `p & 7` of byte `p >> 3` is set:
+   * `(cnx[p >> 3] >> (p & 7)) & 1`.
+   * @param slot the slot, `{ drvRef, slotRef }`
+   * @returns `{ name, direction, cnx }`, `direction` being 1 (input), 2 (output)
+   * or 3 (both) and `cnx` 32 bytes with one bit per port 0..255; `null` when the
+   * slot does not exist
+   * @throws {TypeError} when `slot` is not an object whose `drvRef` and
+   * `slotRef` are finite numbers
    */
   MidiGetSlotInfos(slot: SlotRefNum): Answer<TSlotInfos | null, IsAsync> {
     const slotRef = checkSlot(slot);
@@ -152,10 +242,23 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * Connects or disconnects a port and a slot.
-   * @param port the `port` argument
-   * @param slot the `slot` argument
-   * @param state the `state` argument
+   * Connects or disconnects a MidiShare port and a driver's slot.
+   *
+   * One connection serves both directions: events applications send on `port`
+   * leave through the slot, and events the slot receives reach the applications
+   * connected from refnum 0 with `port` set. A port may be connected to several
+   * slots, and a slot to several ports. The mapping survives MidiShare's sleep.
+   * Any client may call it. When the state changes while MidiShare is awake,
+   * every application alarm receives `MIDIChgSlotConnect` with the driver's
+   * refnum. A port outside 0..255 or a slot that does not exist is ignored.
+   * @param port the MidiShare port, 0..255
+   * @param slot the slot, `{ drvRef, slotRef }` as `MidiAddSlot` or
+   * `MidiGetIndSlot` return it
+   * @param state `true` to connect, `false` to disconnect; a number is true when
+   * not 0
+   * @throws {TypeError} when `port` is not a finite number, `state` is neither a
+   * boolean nor a number, or `slot` is not an object whose `drvRef` and
+   * `slotRef` are finite numbers
    */
   MidiConnectSlot(port: number, slot: SlotRefNum, state: boolean): void {
     const slotRef = checkSlot(slot);
@@ -168,9 +271,13 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * Whether a port and a slot are connected.
-   * @param port the `port` argument
-   * @param slot the `slot` argument
+   * Tells whether a MidiShare port and a driver's slot are connected.
+   * @param port the MidiShare port, 0..255
+   * @param slot the slot, `{ drvRef, slotRef }`
+   * @returns `true` when they are connected; `false` otherwise, for a port
+   * outside 0..255 and for a slot that does not exist
+   * @throws {TypeError} when `port` is not a finite number, or `slot` is not an
+   * object whose `drvRef` and `slotRef` are finite numbers
    */
   MidiIsSlotConnected(
     port: number,
@@ -185,10 +292,24 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * Makes or breaks the connection `src → dest`.
-   * @param src the `src` argument
-   * @param dest the `dest` argument
-   * @param state the `state` argument
+   * Makes or breaks the connection from one application to another.
+   *
+   * A connection is directed and one hop only: the events `src` sends are
+   * delivered to `dest`, through `dest`'s filter, and `dest` forwards nothing
+   * unless it sends again. Refnum 0 stands for the hardware ports: connect an
+   * application to 0 to play through them, and 0 to an application to hear them.
+   * Drivers connect the same way to and from refnum 127. An application may
+   * connect to itself. An application and a driver cannot be connected, and
+   * nothing can be connected while MidiShare sleeps; such calls, and refnums
+   * that are not open, are ignored without error. Any client may connect any
+   * refnums. When the state changes, every application alarm receives
+   * `MIDIChgConnect` with the refnum of `src`.
+   * @param src the sending refnum, 0..127
+   * @param dest the receiving refnum, 0..127
+   * @param state `true` to connect, `false` to disconnect; a number is true when
+   * not 0
+   * @throws {TypeError} when `src` or `dest` is not a finite number, or `state`
+   * is neither a boolean nor a number
    */
   MidiConnect(src: number, dest: number, state: boolean): void {
     return this.link.MidiConnect(
@@ -199,9 +320,15 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * Whether `src → dest` exists.
-   * @param src the `src` argument
-   * @param dest the `dest` argument
+   * Tells whether the connection from one refnum to another exists.
+   *
+   * Connections are directed: `MidiIsConnected(a, b)` says nothing of `b` to
+   * `a`.
+   * @param src the sending refnum, 0..127
+   * @param dest the receiving refnum, 0..127
+   * @returns `true` when `src` is connected to `dest`; `false` otherwise, and
+   * when either refnum is not open
+   * @throws {TypeError} when `src` or `dest` is not a finite number
    */
   MidiIsConnected(src: number, dest: number): Answer<boolean, IsAsync> {
     return this.link.MidiIsConnected(
@@ -211,38 +338,71 @@ export abstract class ServerCalls<IsAsync extends boolean>
   }
 
   /**
-   * The synchronisation state.
+   * Returns the synchronisation state of MidiShare.
+   *
+   * This implementation never locks to an external time code: `syncLocked` stays
+   * 0 and the offset, dates and counts of locks stay 0.
+   * @returns `{ time, reenter, syncMode, syncLocked, syncPort, syncStart,
+   * syncStop, syncOffset, syncSpeed, syncBreaks, syncFormat }`: the current time
+   * in ms; 0; the mode set by `MidiSetSyncMode`; 1 while locked, else 0; the
+   * port in use; the dates of the last lock and of its loss (0 if never);
+   * external minus internal time (0 if never locked); 0; the number of losses of
+   * lock; the detected SMPTE format 0..3 (0 if never locked)
    */
   MidiGetSyncInfo(): Answer<TSyncInfo, IsAsync> {
     return this.link.MidiGetSyncInfo();
   }
 
   /**
-   * Sets the global sync mode.
-   * @param mode the `mode` argument
+   * Sets the synchronisation mode of MidiShare.
+   *
+   * The mode is global. When it changes, every application alarm receives
+   * `MIDIChangeSync` with refnum 0. This implementation never locks to an
+   * external time code, so the external mode changes nothing else.
+   * @param mode `MIDISyncInternal` (0) or `MIDISyncExternal` (0x8000), plus
+   * `MIDISyncAnyPort` (0x4000) or a port 0..255 in the low 8 bits; bits 8..13
+   * are cleared
+   * @throws {TypeError} when `mode` is not a finite number
    */
   MidiSetSyncMode(mode: number): void {
     return this.link.MidiSetSyncMode(toShort(mode, "mode"));
   }
 
   /**
-   * The external time.
+   * Returns the current position of the external time code, in ms.
+   *
+   * While locked to an external time code it would be `MidiGetTime()` plus the
+   * offset of the code. This implementation never locks, so it is
+   * `MidiGetTime()`.
+   * @returns the external time in ms, 0..2^32-1
    */
   MidiGetExtTime(): Answer<number, IsAsync> {
     return this.link.MidiGetExtTime();
   }
 
   /**
-   * Internal to external time.
-   * @param time the `time` argument
+   * Converts a MidiShare date into a position of the external time code.
+   *
+   * The result is `time` plus the offset between external and internal time,
+   * modulo 2^32. This implementation never locks to an external time code, so
+   * the offset is 0 and the result is `time` itself.
+   * @param time a MidiShare date, in ms
+   * @returns the external time in ms, 0..2^32-1
+   * @throws {TypeError} when `time` is not a finite number
    */
   MidiInt2ExtTime(time: number): Answer<number, IsAsync> {
     return this.link.MidiInt2ExtTime(toLong(time, "time"));
   }
 
   /**
-   * External to internal time.
-   * @param time the `time` argument
+   * Converts a position of the external time code into a MidiShare date.
+   *
+   * The result is `time` minus the offset between external and internal time,
+   * modulo 2^32. This implementation never locks to an external time code, so
+   * the offset is 0 and the result is `time` itself.
+   * @param time a position of the external time code, in ms
+   * @returns the MidiShare date in ms, 0..2^32-1
+   * @throws {TypeError} when `time` is not a finite number
    */
   MidiExt2IntTime(time: number): Answer<number, IsAsync> {
     return this.link.MidiExt2IntTime(toLong(time, "time"));
