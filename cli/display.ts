@@ -12,7 +12,7 @@ import {
   createClient,
   isMidiShareError,
   MIDIerrIndex,
-  type RemoteMidiShare,
+  type MidiShareClient,
 } from "@midishare/client";
 import { eventLine } from "./_format.ts";
 
@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
 
 /** Opens the application, connects the sources and prints until told to stop. */
 async function monitor(
-  ms: RemoteMidiShare,
+  ms: MidiShareClient,
   name: string,
   positionals: string[],
   limit: number,

@@ -10,6 +10,7 @@ import {
   ClientMemory,
   type ClientMemoryOptions,
   MIDICloseAppl,
+  type MidiShareCalls,
   type MidiShareError,
   type MirroredState,
   ServerCalls,
@@ -59,8 +60,88 @@ class RemoteLink extends RemotePort implements MirroredState {
   }
 }
 
-/** One client of the MidiShare server; see the module documentation. */
-export class RemoteMidiShare extends ServerCalls<true> {
+/**
+ * A client of the MidiShare server: every call of the API (server requests answer
+ * with a Promise), and its connection.
+ */
+export interface MidiShareClient extends MidiShareCalls<true> {
+  /** The client's state: passive, active or exception. */
+  readonly state: ClientState;
+  /** The socket this client uses. */
+  readonly socketPath: string;
+  /**
+   * Resolves when this client loses its server: the server process died or stopped
+   * while this client had applications or drivers open, or the connection broke. By
+   * then every pending call has rejected with `MidiShareError("UNREACHABLE")`, and
+   * each of the client's applications and drivers was closed on this side, its
+   * application alarm called with `MIDICloseAppl`. Resolves with the error that
+   * later calls reject with (at once when the client is already in the exception
+   * state); never rejects. Each {@link reconnect} from the exception state starts a
+   * new promise for the next loss.
+   *
+   * @example A long-running program that comes back with its server
+   * ```ts ignore
+   * import { createClient } from "./mod.ts";
+   *
+   * const ms = createClient();
+   * while (true) {
+   *   const ref = await ms.MidiOpen("bridge");
+   *   // ... connect it, install its alarms, run ...
+   *   console.error((await ms.lost).message);
+   *   while (!(await ms.reconnect())) {
+   *     await new Promise((resolve) => setTimeout(resolve, 1000));
+   *   }
+   * }
+   * ```
+   */
+  readonly lost: Promise<MidiShareError>;
+  /**
+   * Comes back after the server was lost: leaves the exception state, then connects
+   * as the first call of a new client would (starting a server unless `autoStart` is
+   * false). The applications closed by the loss are not reopened: open them again
+   * with `MidiOpen`. Outside the exception state it is `MidiShare()`.
+   *
+   * @returns whether a server answered (false leaves the client passive, and the
+   *   next call or `reconnect()` tries again); never rejects
+   */
+  reconnect(): Promise<boolean>;
+  /**
+   * Closes the connection at once; the server closes this client's applications and
+   * drivers as when its process ends (with `MIDICloseAppl` to the others), and
+   * pending calls reject with `MidiShareError("UNREACHABLE")`. This side closes them
+   * too, without calling their alarms; the client is then passive, and a later call
+   * connects again.
+   *
+   * Rarely needed: a program ends by itself once its applications and drivers are
+   * closed and nothing waits (as a Deno program ends when nothing is pending), and the
+   * server closes what a program leaves open when its process ends. `close()` is for
+   * the rest: a program that goes on without MidiShare but left applications open,
+   * or a test that must release its connection before it ends.
+   */
+  close(): Promise<void>;
+  /** `MidiGetTime()` with its fraction of a millisecond, for latency measurements. */
+  preciseTime(): number;
+  /** The server's own clock, to compare with `MidiGetTime()`. */
+  serverTime(): Promise<number>;
+  /**
+   * Asks the server to look at its hardware ports now (they are also rescanned every
+   * second).
+   * @returns the number of hardware slots, −1 without a driver
+   */
+  rescanPorts(): Promise<number>;
+  /** A snapshot of the server: applications, drivers, slots, connections, pool. */
+  serverStatus(): Promise<ServerStatus>;
+}
+
+/** Creates a client of the MidiShare server; see {@link MidiShareClient}. */
+export function createRemoteClient(
+  options: RemoteOptions = {},
+): MidiShareClient {
+  return new RemoteMidiShare(options);
+}
+
+/** One client of the MidiShare server; see {@link MidiShareClient}. */
+class RemoteMidiShare extends ServerCalls<true> implements MidiShareClient {
   readonly #rt: ClientRuntime;
 
   /** A passive client: it connects (and starts a server) at its first request. */
@@ -86,64 +167,18 @@ export class RemoteMidiShare extends ServerCalls<true> {
     return this.#rt.socketPath;
   }
 
-  /**
-   * Resolves when this client loses its server (spec §9): the server process died or
-   * stopped while this client had applications or drivers open, or the connection
-   * broke. By then every pending call has rejected with
-   * `MidiShareError("UNREACHABLE")`, and each of the client's applications and
-   * drivers was closed on this side, its application alarm called with
-   * `MIDICloseAppl`. Resolves with the error that later calls reject with (at once
-   * when the client is already in the exception state); never rejects. Each
-   * {@link reconnect} from the exception state starts a new promise for the next
-   * loss.
-   *
-   * @example A long-running program that comes back with its server
-   * ```ts ignore
-   * import { createClient } from "./mod.ts";
-   *
-   * const ms = createClient();
-   * while (true) {
-   *   const ref = await ms.MidiOpen("bridge");
-   *   // ... connect it, install its alarms, run ...
-   *   console.error((await ms.lost).message);
-   *   while (!(await ms.reconnect())) {
-   *     await new Promise((resolve) => setTimeout(resolve, 1000));
-   *   }
-   * }
-   * ```
-   */
+  /** Resolves when the server is lost; see `MidiShareClient.lost`. */
   get lost(): Promise<MidiShareError> {
     return this.#rt.lost;
   }
 
-  /**
-   * Comes back after the server was lost: leaves the exception state, then connects
-   * as the first call of a new client would (starting a server unless `autoStart` is
-   * false). Resolves true once connected, false when no server answers (the client
-   * is then passive, and the next call or `reconnect()` tries again); never rejects.
-   * The applications closed by the loss are not reopened: open them again with
-   * `MidiOpen`. Outside the exception state it is `MidiShare()`.
-   *
-   * @returns whether a server answered
-   */
+  /** Comes back after a loss; see `MidiShareClient.reconnect`. */
   reconnect(): Promise<boolean> {
     this.#rt.leaveException();
     return this.MidiShare();
   }
 
-  /**
-   * Closes the connection at once; the server closes this client's applications and
-   * drivers as when its process ends (with `MIDICloseAppl` to the others), and
-   * pending calls reject with `MidiShareError("UNREACHABLE")`. This side closes them
-   * too, without calling their alarms; the client is then passive, and a later call
-   * connects again.
-   *
-   * Rarely needed: a program ends by itself once its applications and drivers are
-   * closed and nothing waits (as a Deno program ends when nothing is pending), and the
-   * server closes what a program leaves open when its process ends. `close()` is for
-   * the rest: a program that goes on without MidiShare but left applications open,
-   * or a test that must release its connection before it ends.
-   */
+  /** Closes the connection; see `MidiShareClient.close`. */
   close(): Promise<void> {
     this.closeAllLocally();
     return this.#rt.close();
@@ -177,10 +212,7 @@ export class RemoteMidiShare extends ServerCalls<true> {
     return this.link.ServerTime();
   }
 
-  /**
-   * Asks the server to look at its hardware ports now (they are also rescanned every
-   * second); resolves with the number of hardware slots, −1 without a driver.
-   */
+  /** Rescans the hardware ports now; see `MidiShareClient.rescanPorts`. */
   rescanPorts(): Promise<number> {
     return this.link.RescanPorts();
   }

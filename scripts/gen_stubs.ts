@@ -15,7 +15,7 @@
  * @module
  */
 
-import { clientApi, serverCalls } from "./gen/api.ts";
+import { clientApi, midiShareCalls, serverCalls } from "./gen/api.ts";
 import {
   kernelCalls,
   kernelDispatch,
@@ -70,6 +70,7 @@ export async function generateFiles(): Promise<Record<string, string>> {
     "kernel/contract/gen/kernel_calls_gen.ts": kernelCalls(HEADER),
     "kernel/client/gen/server_port_gen.ts": serverPort(HEADER),
     "kernel/client/gen/server_calls_gen.ts": serverCalls(HEADER),
+    "kernel/client/gen/midishare_calls_gen.ts": midiShareCalls(HEADER),
     "kernel/local/gen/local_port_gen.ts": localPort(HEADER),
     "transport/gen/client_stubs_gen.ts": remotePort(HEADER),
     "transport/gen/frames_gen.ts": frameCodecs(HEADER),

@@ -33,6 +33,7 @@ export {
   type Task,
 } from "./appl_calls.ts";
 export { ServerCalls } from "./gen/server_calls_gen.ts";
+export type { MidiShareCalls } from "./gen/midishare_calls_gen.ts";
 export type { Answer, ServerPort } from "./gen/server_port_gen.ts";
 export { ApplRecord, CellList } from "./appl_record.ts";
 export {

@@ -145,6 +145,10 @@ export function serverCalls(header: string): string {
     ${[...statements, `return ${invoke};`].join("\n    ")}
   }`;
   });
+  // Each client kind reaches its MidiShare its own way.
+  const environment = API.find((a) => a.name === "MidiShare")!;
+  methods.unshift(`${jsDoc(environment, "  ", false)}
+  abstract MidiShare(): Answer<boolean, IsAsync>;`);
   const code = methods.join("\n");
   const types = ["DriverInfos", "SlotRefNum", "TSlotInfos", "TSyncInfo"].filter(
     (t) => new RegExp(`\\b${t}\\b`).test(code),
@@ -169,11 +173,13 @@ export function serverCalls(header: string): string {
 import type { ${types.join(", ")} } from "../../api/types.ts";
 import { ${[...validators].sort().join(", ")} } from "../../api/validators.ts";
 import { ApplCalls } from "../appl_calls.ts";
+import type { MidiShareCalls } from "./midishare_calls_gen.ts";
 import type { Answer } from "./server_port_gen.ts";
 
 /** Every server call of the API over this client's server port. */
 export abstract class ServerCalls<IsAsync extends boolean>
-  extends ApplCalls<IsAsync> {
+  extends ApplCalls<IsAsync>
+  implements MidiShareCalls<IsAsync> {
 ${methods.join("\n\n")}
 }
 `;
@@ -222,5 +228,65 @@ import type { ${types.join(", ")} } from "../mod.ts";
 import { defaultClient } from "../default_client.ts";
 
 ${functions.join("\n\n")}
+`;
+}
+
+/** The type names the API's signatures use, and where each is declared. */
+const API_TYPES: Record<string, string> = {
+  ApplAlarm: "../../api/types.ts",
+  ApplyProc: "../sequence.ts",
+  DriverInfos: "../../api/types.ts",
+  MidiEv: "../ev_handle.ts",
+  MidiEvRef: "../appl_calls.ts",
+  MidiFilter: "../filter_handle.ts",
+  MidiMailBox: "../event_calls.ts",
+  MidiSeq: "../sequence.ts",
+  RcvAlarm: "../../api/types.ts",
+  SlotRefNum: "../../api/types.ts",
+  Task: "../appl_calls.ts",
+  TDriverInfos: "../../api/types.ts",
+  TDriverOperation: "../../api/types.ts",
+  TSlotInfos: "../../api/types.ts",
+  TSmpteLocation: "../../api/smpte.ts",
+  TSyncInfo: "../../api/types.ts",
+};
+
+/** `kernel/client/gen/midishare_calls_gen.ts`: every call, as one interface. */
+export function midiShareCalls(header: string): string {
+  const methods = API.map((api) => {
+    const isAnswer = api.kind === "request" && api.runs !== "client";
+    const result = isAnswer ? `Answer<${api.result}, IsAsync>` : api.result;
+    return `${jsDoc(api, "  ", false)}
+  ${api.name}(${signature(api)}): ${result};`;
+  });
+  const code = methods.join("\n");
+  const byFile = new Map<string, string[]>();
+  for (const [type, file] of Object.entries(API_TYPES)) {
+    if (!new RegExp(`\\b${type}\\b`).test(code)) continue;
+    const name = type === "TSlotInfos"
+      ? "SlotInfos as TSlotInfos"
+      : type === "TSyncInfo"
+      ? "SyncInfo as TSyncInfo"
+      : type;
+    byFile.set(file, [...byFile.get(file) ?? [], name]);
+  }
+  const imports = [...byFile].sort(([a], [b]) => a.localeCompare(b)).map((
+    [file, names],
+  ) => `import type { ${names.sort().join(", ")} } from "${file}";`);
+  return `${header}/**
+ * Every call of the MidiShare API, as one interface that both client kinds
+ * implement: \`IsAsync\` is true for a client of a server in another process (its
+ * server requests answer with a Promise), false in process.
+ *
+ * @module
+ */
+
+${imports.join("\n")}
+import type { Answer } from "./server_port_gen.ts";
+
+/** Every call of the MidiShare API. */
+export interface MidiShareCalls<IsAsync extends boolean> {
+${methods.join("\n\n")}
+}
 `;
 }

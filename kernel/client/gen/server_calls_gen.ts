@@ -25,11 +25,27 @@ import {
   toShort,
 } from "../../api/validators.ts";
 import { ApplCalls } from "../appl_calls.ts";
+import type { MidiShareCalls } from "./midishare_calls_gen.ts";
 import type { Answer } from "./server_port_gen.ts";
 
 /** Every server call of the API over this client's server port. */
 export abstract class ServerCalls<IsAsync extends boolean>
-  extends ApplCalls<IsAsync> {
+  extends ApplCalls<IsAsync>
+  implements MidiShareCalls<IsAsync> {
+  /**
+   * Tells whether MidiShare is available.
+   *
+   * A server client connects to the server, starting one if none runs, and makes
+   * a round trip: once it resolves, every earlier call of this client has taken
+   * effect at the server, so it is the way to wait for one-way calls such as
+   * `MidiConnect`. It never rejects: after the server was lost it resolves
+   * `false`, and `reconnect()` tries again. The in-process kernel always returns
+   * `true`.
+   * @returns `true` when a server answered (always for the in-process kernel);
+   * `false` when none could be reached or started, or after the server was lost
+   */
+  abstract MidiShare(): Answer<boolean, IsAsync>;
+
   /**
    * Returns the refnum of the application at a position in the list of applications.
    *
