@@ -12,6 +12,7 @@ import * as client from "@midishare/client";
 import { applicationCases } from "./_cases_applications.ts";
 import { driverCases } from "./_cases_drivers.ts";
 import { eventCases } from "./_cases_events.ts";
+import { lifeCycleCases } from "./_cases_life_cycle.ts";
 import { peerCases } from "./_cases_peers.ts";
 import { routingCases } from "./_cases_routing.ts";
 import { taskCases } from "./_cases_tasks.ts";
@@ -25,6 +26,7 @@ export const battery: readonly ContractCase[] = [
   ...driverCases,
   ...routingCases,
   ...eventCases,
+  ...lifeCycleCases,
   ...taskCases,
   ...timeCases,
   ...peerCases,

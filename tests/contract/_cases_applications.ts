@@ -287,4 +287,22 @@ export const applicationCases: ContractCase[] = [
       await closeAll(s, a!, b!);
     },
   },
+  {
+    name:
+      "MidiSetApplAlarm() alarms of several applications hear one change in ascending refnum order, the causing one included",
+    async fn(s) {
+      const [a, b, c] = await openAll(s, "a", "b", "c");
+      const heard: number[] = [];
+      for (const ref of [c!, a!, b!]) {
+        await s.ms.MidiSetApplAlarm(ref, (r, x) => {
+          assert.equal(x, code(b!, MIDIChgName));
+          heard.push(r);
+        });
+      }
+      await s.ms.MidiSetName(b!, "bee");
+      await s.settle(0);
+      assert.deepEqual(heard, [a, b, c]);
+      await closeAll(s, a!, b!, c!);
+    },
+  },
 ];

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import {
   MIDIAddSlot,
   MIDIChgConnect,
+  MIDIChgName,
   MIDIChgSlotConnect,
   MIDIChgSlotName,
   MIDICloseDriver,
@@ -460,6 +461,44 @@ export const driverCases: ContractCase[] = [
       );
       await s.ms.MidiUnregisterDriver(d);
       await closeAll(s, a!, b!);
+    },
+  },
+  {
+    name:
+      "MidiOpen() wakes registered drivers in descending refnum order, the last MidiClose() puts them to sleep, and a driver unregistered while dormant gets no sleep",
+    async fn(s) {
+      const log: string[] = [];
+      const d1 = await connectedDriver(s, "one", log);
+      const d2 = await connectedDriver(s, "two", log);
+      const [a] = await openAll(s, "a");
+      await s.settle(0);
+      assert.deepEqual(log, [`wakeup ${d1}`, `wakeup ${d2}`]);
+      await s.ms.MidiClose(a!);
+      await s.settle(0);
+      assert.deepEqual(log.slice(2), [`sleep ${d1}`, `sleep ${d2}`]);
+      await s.ms.MidiUnregisterDriver(d1);
+      await s.ms.MidiUnregisterDriver(d2);
+      await s.settle(0);
+      assert.equal(log.length, 4);
+      assert.equal(await s.ms.MidiCountDrivers(), 0);
+    },
+  },
+  {
+    name:
+      "MidiSetName() renames a driver with MIDIChgName, and MidiGetName() gives a driver's name",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const d = await s.ms.MidiRegisterDriver({ name: "old", version: 1 }, {});
+      const alarms = await watchAlarms(s.ms, a!);
+      assert.equal(await s.ms.MidiGetName(d), "old");
+      await s.ms.MidiSetName(d, "new");
+      assert.equal(await s.ms.MidiGetName(d), "new");
+      await s.ms.MidiSetName(127, "not MidiShare");
+      assert.equal(await s.ms.MidiGetName(127), "MidiShare");
+      await s.settle(0);
+      assert.deepEqual(alarms.map((x) => x.code), [code(d, MIDIChgName)]);
+      await s.ms.MidiUnregisterDriver(d);
+      await closeAll(s, a!);
     },
   },
 ];

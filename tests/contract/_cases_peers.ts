@@ -103,6 +103,15 @@ export const peerCases: ContractCase[] = [
       assert.equal(await s.ms.MidiGetEv(p), null);
       assert.equal(await s.ms.MidiTask(() => {}, 0, p), null);
       assert.equal(await s.ms.MidiDTask(() => {}, 0, p), null);
+      assert.equal(await s.ms.MidiGetFilter(p), null);
+      assert.equal(await s.ms.MidiGetApplAlarm(p), null);
+      assert.equal(await s.ms.MidiCountDTasks(p), 0);
+      await s.ms.MidiFlushEvs(p);
+      await s.ms.MidiExec1DTask(p);
+      await s.ms.MidiFlushDTasks(p);
+      await s.ms.MidiSetFilter(p, null);
+      await s.ms.MidiSetApplAlarm(p, () => {});
+      await s.settle(0);
       assert.equal(await peer.call("MidiCountEvs", p), 1);
       await closeAll(s, a!);
     },

@@ -319,4 +319,27 @@ export const taskCases: ContractCase[] = [
       await closeAll(s, b!);
     },
   },
+  {
+    name:
+      "MidiCopyEv() of a task gives an ordinary event of its type that is not scheduled, and a task's 2 cells come back when it runs",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const { runs, task } = recorder();
+      const free = await s.ms.MidiFreeSpace();
+      const date = await s.ms.MidiGetTime() + LEAD_MS;
+      const e = await s.ms.MidiTask(task, date, a!, "original");
+      assert.ok(e !== null);
+      const copy = await s.ms.MidiCopyEv(e);
+      assert.ok(copy !== null);
+      assert.deepEqual([copy.evType, copy.date], [typeProcess, date]);
+      assert.equal(await s.ms.MidiGetField(copy, 1), "original" as never);
+      await s.ms.MidiSetField(copy, 1, "copy" as never);
+      assert.equal(await s.ms.MidiFreeSpace(), free - 4);
+      await s.settle(LEAD_MS + 1);
+      assert.deepEqual(runs.map((r) => r[2]), ["original"]);
+      await s.ms.MidiFreeEv(copy);
+      assert.equal(await s.ms.MidiFreeSpace(), free);
+      await closeAll(s, a!);
+    },
+  },
 ];

@@ -64,12 +64,13 @@ export async function serverSubject(): Promise<ContractSubject> {
 
 /** See {@link ContractSubject.settle}. */
 async function settle(client: RemoteMidiShare, delayMs: number) {
-  // Dormant: time does not move; a round trip is all there is to wait for.
-  if (client.MidiCountAppls() === 0 || delayMs <= 0) {
-    await client.serverTime();
-    return;
-  }
-  const target = client.MidiGetTime() + delayMs;
+  const start = client.MidiGetTime();
+  // Answered once the server has every request sent before: `arrival` is its time.
+  const arrival = await client.serverTime();
+  // Dormant, time does not move; with no delay, the round trip was all to wait for.
+  if (client.MidiCountAppls() === 0 || delayMs <= 0) return;
+  // An event that arrived late is delivered at the tick after its arrival.
+  const target = Math.max(start + delayMs, arrival + 1);
   const deadline = Date.now() + delayMs + SETTLE_SLACK_MS;
   while (true) {
     const left = target - client.MidiGetTime();
