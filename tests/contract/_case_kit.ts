@@ -33,7 +33,7 @@ export interface ContractCase {
 }
 
 /** Events due this many ms from now reach the server before their date. */
-export const LEAD_MS = 100;
+export const LEAD_MS = 150;
 
 /**
  * Settles until `MidiGetTime()` has passed `date`, and at least one tick (an event
@@ -44,6 +44,25 @@ export async function settlePast(
   date: number,
 ): Promise<void> {
   await s.settle(Math.max(1, date + 1 - await s.ms.MidiGetTime()));
+}
+
+/**
+ * Settles 10 ms at a time until `check` holds, failing after `budgetMs` of MidiShare
+ * time (for chains of hops whose length in ticks depends on how loaded a machine is:
+ * a hop that reaches the server late goes on at the next tick).
+ */
+export async function settleUntil(
+  s: ContractSubject,
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  budgetMs = 2_000,
+): Promise<void> {
+  for (let spentMs = 0; !(await check()); spentMs += 10) {
+    if (spentMs >= budgetMs) {
+      throw new Error(`Still waiting for ${what} after ${budgetMs} ms`);
+    }
+    await s.settle(10);
+  }
 }
 
 /** Fails unless `call` throws (or rejects with) an instance of `type`. */
