@@ -12,6 +12,7 @@ import * as client from "@midishare/client";
 import { applicationCases } from "./_cases_applications.ts";
 import { driverCases } from "./_cases_drivers.ts";
 import { eventCases } from "./_cases_events.ts";
+import { fidelityCases } from "./_cases_fidelity.ts";
 import { lifeCycleCases } from "./_cases_life_cycle.ts";
 import { peerCases } from "./_cases_peers.ts";
 import { routingCases } from "./_cases_routing.ts";
@@ -27,6 +28,7 @@ export const battery: readonly ContractCase[] = [
   ...routingCases,
   ...eventCases,
   ...lifeCycleCases,
+  ...fidelityCases,
   ...taskCases,
   ...timeCases,
   ...peerCases,

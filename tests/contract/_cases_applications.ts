@@ -305,4 +305,19 @@ export const applicationCases: ContractCase[] = [
       await closeAll(s, a!, b!, c!);
     },
   },
+  {
+    name:
+      "MidiOpen() calls made together get the lowest free refnums in call order",
+    async fn(s) {
+      const refs = await Promise.all(
+        ["x", "y", "z"].map(async (name) => await s.ms.MidiOpen(name)),
+      );
+      assert.deepEqual(refs, [1, 2, 3]);
+      for (const [i, name] of ["x", "y", "z"].entries()) {
+        assert.equal(await s.ms.MidiGetName(refs[i]!), name);
+      }
+      assert.equal(await s.ms.MidiCountAppls(), 4);
+      await closeAll(s, ...refs);
+    },
+  },
 ];

@@ -501,4 +501,61 @@ export const driverCases: ContractCase[] = [
       await closeAll(s, a!);
     },
   },
+  {
+    name:
+      "MidiUnregisterDriver() removes the slots without slot alarms, then sends MIDICloseDriver; names of drivers and slots keep 31 characters",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const d = await s.ms.MidiRegisterDriver({
+        name: "d".repeat(40),
+        version: 1,
+      }, {});
+      assert.equal(await s.ms.MidiGetName(d), "d".repeat(31));
+      const slot = await s.ms.MidiAddSlot(d, "s".repeat(40), MidiInputSlot);
+      assert.equal((await s.ms.MidiGetSlotInfos(slot))?.name, "s".repeat(31));
+      await s.ms.MidiConnectSlot(1, slot, true);
+      const alarms = await watchAlarms(s.ms, a!);
+      await s.ms.MidiUnregisterDriver(d);
+      await s.settle(0);
+      assert.deepEqual(alarms.map((x) => x.code), [code(d, MIDICloseDriver)]);
+      assert.equal(await s.ms.MidiGetSlotInfos(slot), null);
+      assert.equal(await s.ms.MidiGetDriverInfos(d), null);
+      await closeAll(s, a!);
+    },
+  },
+  {
+    name:
+      "MidiConnect() between two drivers delivers one copy per slot of the destination connected to the event's port, and 127 drops a slot that does not exist",
+    async fn(s) {
+      const [b] = await openAll(s, "b");
+      const d1 = await connectedDriver(s, "one");
+      const d2 = await s.ms.MidiRegisterDriver({ name: "two", version: 1 }, {});
+      const s0 = await s.ms.MidiAddSlot(d2, "s0", MidiInputOutputSlot);
+      const s1 = await s.ms.MidiAddSlot(d2, "s1", MidiInputOutputSlot);
+      await s.ms.MidiConnectSlot(4, s0, true);
+      await s.ms.MidiConnectSlot(4, s1, true);
+      await s.ms.MidiConnectSlot(5, s1, true);
+      await s.ms.MidiConnect(d1, d2, true);
+      await s.ms.MidiConnect(0, b!, true);
+      const date = await s.ms.MidiGetTime() + LEAD_MS;
+      for (const port of [4, 5, 6]) {
+        await s.ms.MidiSendAt(
+          d1,
+          await newEvent(s.ms, typeKeyOn, [port, 1], { port }),
+          date,
+        );
+      }
+      await s.settle(LEAD_MS + 1);
+      const got = await takeAll(s.ms, d2);
+      assert.deepEqual(
+        got.map((e) => [e.fields[0], e.port, e.refNum]).sort(),
+        [[4, 0, d1], [4, 1, d1], [5, 1, d1]],
+      );
+      // d1 has no slot at all: what it sends to 127 reaches no port.
+      assert.equal(await s.ms.MidiCountEvs(b!), 0);
+      await s.ms.MidiUnregisterDriver(d1);
+      await s.ms.MidiUnregisterDriver(d2);
+      await closeAll(s, b!);
+    },
+  },
 ];

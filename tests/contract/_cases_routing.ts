@@ -547,4 +547,31 @@ export const routingCases: ContractCase[] = [
       await closeAll(s, a!, b!);
     },
   },
+  {
+    name:
+      "MidiSendAt() with the refnum plus 128 delivers straight to that refnum, ignoring its connections and filter",
+    async fn(s) {
+      const [a, b] = await openAll(s, "a", "b");
+      await s.ms.MidiConnect(a!, b!, true);
+      await s.ms.MidiSetFilter(a!, await s.ms.MidiNewFilter());
+      const date = await s.ms.MidiGetTime() + LEAD_MS;
+      await s.ms.MidiSendAt(
+        a! + 128,
+        await newEvent(s.ms, typeKeyOn, [1, 2]),
+        date,
+      );
+      await s.settle(LEAD_MS + 1);
+      const got = await takeAll(s.ms, a!);
+      assert.deepEqual(got.map((e) => [e.date, e.refNum & 0x7f, e.fields]), [[
+        date,
+        a,
+        [1, 2],
+      ]]);
+      assert.equal(await s.ms.MidiCountEvs(b!), 0);
+      const f = await s.ms.MidiGetFilter(a!);
+      await s.ms.MidiSetFilter(a!, null);
+      await s.ms.MidiFreeFilter(f!);
+      await closeAll(s, a!, b!);
+    },
+  },
 ];

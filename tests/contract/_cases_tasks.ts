@@ -343,4 +343,21 @@ export const taskCases: ContractCase[] = [
       await closeAll(s, a!);
     },
   },
+  {
+    name:
+      "MidiForgetTask() of a DTask before its date keeps it out of the DTask list",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const { runs, task } = recorder();
+      const date = await s.ms.MidiGetTime() + LEAD_MS;
+      const box = { value: await s.ms.MidiDTask(task, date, a!) };
+      await s.ms.MidiForgetTask(box);
+      assert.equal(box.value, null);
+      await s.settle(LEAD_MS + 1);
+      assert.equal(await s.ms.MidiCountDTasks(a!), 0);
+      await s.ms.MidiExec1DTask(a!);
+      assert.deepEqual(runs, []);
+      await closeAll(s, a!);
+    },
+  },
 ];

@@ -153,4 +153,26 @@ export const timeCases: ContractCase[] = [
       await assertThrows(() => s.ms.MidiGetPortState("1" as never), TypeError);
     },
   },
+  {
+    name: "MidiGetSyncInfo() gives exactly the fields of TSyncInfo, as numbers",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const info = await s.ms.MidiGetSyncInfo();
+      assert.deepEqual(Object.keys(info).sort(), [
+        "reenter",
+        "syncBreaks",
+        "syncFormat",
+        "syncLocked",
+        "syncMode",
+        "syncOffset",
+        "syncPort",
+        "syncSpeed",
+        "syncStart",
+        "syncStop",
+        "time",
+      ]);
+      assert.ok(Object.values(info).every((v) => Number.isInteger(v)));
+      await closeAll(s, a!);
+    },
+  },
 ];
