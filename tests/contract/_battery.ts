@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import * as client from "@midishare/client";
 import { applicationCases } from "./_cases_applications.ts";
 import { driverCases } from "./_cases_drivers.ts";
+import { edgeCases } from "./_cases_edges.ts";
 import { eventCases } from "./_cases_events.ts";
 import { fidelityCases } from "./_cases_fidelity.ts";
 import { lifeCycleCases } from "./_cases_life_cycle.ts";
@@ -29,6 +30,7 @@ export const battery: readonly ContractCase[] = [
   ...eventCases,
   ...lifeCycleCases,
   ...fidelityCases,
+  ...edgeCases,
   ...taskCases,
   ...timeCases,
   ...peerCases,

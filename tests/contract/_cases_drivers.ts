@@ -18,6 +18,7 @@ import {
   MIDIerrSpace,
   MidiInputOutputSlot,
   MidiInputSlot,
+  MIDIOpenAppl,
   MIDIOpenDriver,
   MidiOutputSlot,
   MIDIRemoveSlot,
@@ -556,6 +557,56 @@ export const driverCases: ContractCase[] = [
       await s.ms.MidiUnregisterDriver(d1);
       await s.ms.MidiUnregisterDriver(d2);
       await closeAll(s, b!);
+    },
+  },
+  {
+    name:
+      "MidiClose() of the last application empties each driver's FIFO and DTask list, discards its tasks and breaks its connections, keeping its slots",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const d = await s.ms.MidiRegisterDriver({ name: "d", version: 1 }, {});
+      const slot = await s.ms.MidiAddSlot(d, "s", MidiInputOutputSlot);
+      await s.ms.MidiConnectSlot(0, slot, true);
+      await s.ms.MidiConnect(127, d, true);
+      await s.ms.MidiConnect(a!, 0, true);
+      const runs: string[] = [];
+      const now = await s.ms.MidiGetTime();
+      await s.ms.MidiSendAt(a!, await newEvent(s.ms, typeKeyOn), now + LEAD_MS);
+      await s.ms.MidiDTask(() => runs.push("dtask"), now + LEAD_MS, d);
+      const taskDate = now + 2 * LEAD_MS;
+      await s.ms.MidiTask(() => runs.push("task"), taskDate, d);
+      await s.settle(LEAD_MS + 1);
+      assert.equal(await s.ms.MidiCountEvs(d), 1);
+      assert.equal(await s.ms.MidiCountDTasks(d), 1);
+      await s.ms.MidiClose(a!);
+      await s.settle(0);
+      assert.equal(await s.ms.MidiCountEvs(d), 0);
+      assert.equal(await s.ms.MidiCountDTasks(d), 0);
+      const [b] = await openAll(s, "b");
+      await settlePast(s, taskDate);
+      assert.deepEqual(runs, []);
+      assert.equal(await s.ms.MidiIsConnected(127, d), false);
+      assert.equal(await s.ms.MidiIsSlotConnected(0, slot), true);
+      await s.ms.MidiUnregisterDriver(d);
+      await closeAll(s, b!);
+    },
+  },
+  {
+    name: "MidiSetApplAlarm() on a driver hears the changes of applications",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const d = await s.ms.MidiRegisterDriver({ name: "d", version: 1 }, {});
+      const alarms = await watchAlarms(s.ms, d);
+      assert.equal(typeof await s.ms.MidiGetApplAlarm(d), "function");
+      const [b] = await openAll(s, "b");
+      await s.ms.MidiSetName(a!, "renamed");
+      await s.settle(0);
+      assert.deepEqual(alarms, [
+        { ref: d, code: code(b!, MIDIOpenAppl) },
+        { ref: d, code: code(a!, MIDIChgName) },
+      ]);
+      await s.ms.MidiUnregisterDriver(d);
+      await closeAll(s, a!, b!);
     },
   },
 ];

@@ -34,6 +34,10 @@ export const lifeCycleCases: ContractCase[] = [
         { name: "keeper", version: 1 },
         {},
       );
+      // Registering a driver activates the pool, even while MidiShare is dormant.
+      const early = await s.ms.MidiNewEv(typeKeyOn);
+      assert.ok(early !== null);
+      await s.ms.MidiFreeEv(early);
       const [b] = await openAll(s, "b");
       const kept = await newEvent(s.ms, typeKeyOn, [3, 4]);
       await s.ms.MidiClose(b!);

@@ -23,6 +23,7 @@ import {
   LEAD_MS,
   newEvent,
   openAll,
+  settlePast,
   takeAll,
   watchAlarms,
 } from "./_case_kit.ts";
@@ -202,6 +203,9 @@ export const peerCases: ContractCase[] = [
       ) as number;
       await s.ms.MidiConnect(p, a!, true);
       await s.ms.MidiConnect(a!, p, true);
+      // An event of the dying client still pending must never arrive.
+      const date = await s.ms.MidiGetTime() + LEAD_MS;
+      await peer.send(p, { type: typeKeyOn, fields: [1, 1] }, date);
       await s.settle(0);
       alarms.length = 0;
       await peer.kill();
@@ -213,6 +217,8 @@ export const peerCases: ContractCase[] = [
       assert.equal(await s.ms.MidiIsConnected(a!, p), false);
       assert.equal(await s.ms.MidiCountAppls(), 2);
       assert.equal(await s.ms.MidiCountDrivers(), 1);
+      await settlePast(s, date);
+      assert.equal(await s.ms.MidiCountEvs(a!), 0);
       await closeAll(s, a!);
     },
   },
