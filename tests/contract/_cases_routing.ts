@@ -113,8 +113,8 @@ export const routingCases: ContractCase[] = [
       const [a, b] = await openAll(s, "a", "b");
       await s.ms.MidiConnect(a!, b!, true);
       const arrivals: number[] = [];
-      await s.ms.MidiSetRcvAlarm(b!, async () => {
-        arrivals.push(await s.ms.MidiGetTime());
+      await s.ms.MidiSetRcvAlarm(b!, () => {
+        arrivals.push(s.ms.MidiGetTime());
       });
       const e = await newEvent(s.ms, typeNote, [60, 100, 500], {
         port: 3,
@@ -373,8 +373,8 @@ export const routingCases: ContractCase[] = [
       const [a, b] = await openAll(s, "a", "b");
       await s.ms.MidiConnect(a!, b!, true);
       const seen: number[] = [];
-      await s.ms.MidiSetRcvAlarm(b!, async (ref) => {
-        seen.push(await s.ms.MidiCountEvs(ref));
+      await s.ms.MidiSetRcvAlarm(b!, (ref) => {
+        seen.push(s.ms.MidiCountEvs(ref));
       });
       const date = await s.ms.MidiGetTime() + LEAD_MS;
       for (const d of [date, date, date, date + 5, date + 5]) {
@@ -572,6 +572,27 @@ export const routingCases: ContractCase[] = [
       await s.ms.MidiSetFilter(a!, null);
       await s.ms.MidiFreeFilter(f!);
       await closeAll(s, a!, b!);
+    },
+  },
+  {
+    name:
+      "MidiSetRcvAlarm() alarms of a tick run after every delivery of that tick to the client, for all its applications",
+    async fn(s) {
+      const [a, b, c] = await openAll(s, "a", "b", "c");
+      await s.ms.MidiConnect(a!, b!, true);
+      await s.ms.MidiConnect(a!, c!, true);
+      const seen: number[][] = [];
+      const alarm = () => {
+        seen.push([s.ms.MidiCountEvs(b!), s.ms.MidiCountEvs(c!)]);
+      };
+      await s.ms.MidiSetRcvAlarm(b!, alarm);
+      await s.ms.MidiSetRcvAlarm(c!, alarm);
+      const date = await s.ms.MidiGetTime() + LEAD_MS;
+      await s.ms.MidiSendAt(a!, await newEvent(s.ms, typeKeyOn), date);
+      await s.ms.MidiSendAt(a!, await newEvent(s.ms, typeKeyOn), date);
+      await s.settle(LEAD_MS + 1);
+      assert.deepEqual(seen, [[2, 2], [2, 2]]);
+      await closeAll(s, a!, b!, c!);
     },
   },
 ];

@@ -48,9 +48,9 @@ export const taskCases: ContractCase[] = [
       const date = now + LEAD_MS;
       const arg = { any: "value" };
       const e = await s.ms.MidiTask(
-        async (...args) => {
+        (...args) => {
           task(...args);
-          times.push(await s.ms.MidiGetTime());
+          times.push(s.ms.MidiGetTime());
         },
         date,
         a!,
@@ -357,6 +357,22 @@ export const taskCases: ContractCase[] = [
       assert.equal(await s.ms.MidiCountDTasks(a!), 0);
       await s.ms.MidiExec1DTask(a!);
       assert.deepEqual(runs, []);
+      await closeAll(s, a!);
+    },
+  },
+  {
+    name:
+      "MidiSendAt() of a typeProcess event whose field 0 is not a function runs nothing and finishes the task",
+    async fn(s) {
+      const [a] = await openAll(s, "a");
+      const free = await s.ms.MidiFreeSpace();
+      const e = await newEvent(s.ms, typeProcess, [5]);
+      await s.ms.MidiSendAt(a!, e, await s.ms.MidiGetTime() + 5);
+      await s.settle(6);
+      assert.equal(await s.ms.MidiFreeSpace(), free);
+      const box = { value: e as MidiEv | null };
+      await s.ms.MidiForgetTask(box);
+      assert.equal(box.value, null);
       await closeAll(s, a!);
     },
   },

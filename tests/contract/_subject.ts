@@ -22,15 +22,16 @@ export type CallName = Exclude<
 >;
 
 /**
- * Every MidiShare call with the parameters of the spec and its result either at once
- * (in-process kernel) or as a Promise (server requests): cases `await` every call.
+ * Every MidiShare call with the parameters of the spec. The calls handled in the
+ * client (side `C` and one-way calls) are plain functions for every kind; a server
+ * request gives its result at once in-process and as a Promise from a client process,
+ * so cases `await` every call (and call only plain ones inside callbacks).
  */
 export type MidiApi = {
   [K in CallName]: (
     ...args: Parameters<Exports[K]>
-  ) =>
-    | Awaited<ReturnType<Exports[K]>>
-    | Promise<Awaited<ReturnType<Exports[K]>>>;
+  ) => ReturnType<Exports[K]> extends Promise<infer R> ? R | Promise<R>
+    : ReturnType<Exports[K]>;
 };
 
 /** The kinds of MidiShare the battery runs against. */
