@@ -16,7 +16,9 @@ import { eventCases } from "./_cases_events.ts";
 import { fidelityCases } from "./_cases_fidelity.ts";
 import { lifeCycleCases } from "./_cases_life_cycle.ts";
 import { peerCases } from "./_cases_peers.ts";
+import { receivingCases } from "./_cases_receiving.ts";
 import { routingCases } from "./_cases_routing.ts";
+import { slotCases } from "./_cases_slots.ts";
 import { taskCases } from "./_cases_tasks.ts";
 import { timeCases } from "./_cases_time.ts";
 import type { ContractCase } from "./_case_kit.ts";
@@ -26,7 +28,9 @@ import type { ContractSubject, MidiApi } from "./_subject.ts";
 export const battery: readonly ContractCase[] = [
   ...applicationCases,
   ...driverCases,
+  ...slotCases,
   ...routingCases,
+  ...receivingCases,
   ...eventCases,
   ...lifeCycleCases,
   ...fidelityCases,

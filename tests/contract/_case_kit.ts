@@ -185,3 +185,19 @@ export async function watchAlarms(
 export function code(ref: number, change: number): number {
   return (ref << 16) | change;
 }
+
+/** Registers a driver that connects itself to and from 127 when it wakes up. */
+export async function connectedDriver(
+  s: ContractSubject,
+  name: string,
+  log: string[] = [],
+): Promise<number> {
+  return await s.ms.MidiRegisterDriver({ name, version: 100 }, {
+    wakeup: (ref) => {
+      log.push(`wakeup ${ref}`);
+      s.ms.MidiConnect(ref, 127, true);
+      s.ms.MidiConnect(127, ref, true);
+    },
+    sleep: (ref) => log.push(`sleep ${ref}`),
+  });
+}
