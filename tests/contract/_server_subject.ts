@@ -7,7 +7,7 @@
  * @module
  */
 
-import { createClient, type RemoteMidiShare } from "@midishare/client";
+import { createClient, type MidiShareClient } from "@midishare/client";
 import { type Agent, startAgent, startServer, waitFor } from "../_harness.ts";
 import type {
   Alarm,
@@ -63,7 +63,7 @@ export async function serverSubject(): Promise<ContractSubject> {
 }
 
 /** See {@link ContractSubject.settle}. */
-async function settle(client: RemoteMidiShare, delayMs: number) {
+async function settle(client: MidiShareClient, delayMs: number) {
   const start = client.MidiGetTime();
   // Answered once the server has every request sent before: `arrival` is its time.
   const arrival = await client.serverTime();
@@ -87,7 +87,7 @@ async function settle(client: RemoteMidiShare, delayMs: number) {
 
 function agentPeer(
   agent: Agent,
-  client: RemoteMidiShare,
+  client: MidiShareClient,
   release: (isReusable: boolean) => void,
 ): Peer {
   const opened: number[] = [];
