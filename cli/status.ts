@@ -64,7 +64,12 @@ export async function run(args: string[]): Promise<number> {
     status = await ms.serverStatus();
   } catch (error) {
     if (!isMidiShareError(error)) throw error;
-    console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+    if (error.cause instanceof Deno.errors.PermissionDenied) {
+      // A socket that may not be the server's: say why it is not used.
+      console.error(`MidiShare server: not contacted: ${error.message}`);
+    } else {
+      console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+    }
     return 1;
   } finally {
     await ms.close();

@@ -15,6 +15,7 @@ import type { ClientInbox } from "@midishare/kernel/client";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
+  checkSocketPath,
   defaultSocketPath,
   ensurePrivateDir,
   socketDir,
@@ -304,7 +305,22 @@ export class ClientRuntime implements StubRuntime {
     this.#scheduleFlush();
   }
 
+  /**
+   * Connects when a server listens; null when none does. The socket's directory and
+   * file are checked first (socket_path.ts): a socket another user could have put
+   * there is refused before a byte is sent to it.
+   */
   async #tryConnect(): Promise<Deno.UnixConn | null> {
+    let isThere: boolean;
+    try {
+      isThere = await checkSocketPath(this.#socketPath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw new MidiShareError("UNREACHABLE", (error as Error).message, {
+        cause: error,
+      });
+    }
+    if (!isThere) return null;
     try {
       return await Deno.connect({ transport: "unix", path: this.#socketPath });
     } catch (error) {
@@ -326,8 +342,14 @@ export class ClientRuntime implements StubRuntime {
    */
   async #startServer(): Promise<Deno.UnixConn> {
     const path = this.#socketPath;
-    if (this.#options.socketPath === undefined) {
+    try {
       await ensurePrivateDir(socketDir(path));
+    } catch (error) {
+      throw new MidiShareError(
+        "UNREACHABLE",
+        (error as Error).message,
+        { cause: error },
+      );
     }
     using lock = await Deno.open(`${path}.start`, {
       create: true,

@@ -45,8 +45,12 @@ export {
   reportCallbackError,
 } from "./logger.ts";
 export {
+  checkSocketDir,
+  checkSocketFile,
+  checkSocketPath,
   defaultSocketDir,
   defaultSocketPath,
+  describeFileKind,
   ensurePrivateDir,
   socketDir,
 } from "./socket_path.ts";

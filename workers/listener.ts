@@ -21,6 +21,7 @@ import {
   isRequestCall,
 } from "@midishare/transport/gen/listener_decode_gen";
 import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
+import { socketDir } from "@midishare/transport/socket_path";
 import { Ring } from "./output_ring.ts";
 import {
   F_BYE,
@@ -134,8 +135,7 @@ export class Listener {
 
   /** Starts listening; the accept and output loops then run in the background. */
   async start(): Promise<void> {
-    this.#server = Deno.listen({ transport: "unix", path: this.#socketPath });
-    await Deno.chmod(this.#socketPath, 0o600);
+    this.#server = await listenPrivately(this.#socketPath);
     this.#acceptLoop(this.#server);
     this.#outputLoop();
   }
@@ -424,5 +424,36 @@ export class Listener {
     for (const c of this.#conns) {
       if (c !== undefined && c.pendingBytes > 0) c.flush();
     }
+  }
+}
+
+/**
+ * Listens on `path` with a socket of mode 0600 from the first instant: it is bound
+ * in a new private directory beside `path`, restricted, then renamed into place, so
+ * that another user never finds it open in a directory they may enter. Binds at
+ * `path` directly (then restricts it) when the longer temporary path does not fit
+ * in a socket address.
+ */
+async function listenPrivately(path: string): Promise<Deno.Listener> {
+  const privateDir = await Deno.makeTempDir({
+    dir: socketDir(path),
+    prefix: ".bind-",
+  });
+  try {
+    const bound = `${privateDir}/s`;
+    let server: Deno.Listener;
+    try {
+      server = Deno.listen({ transport: "unix", path: bound });
+    } catch {
+      // A path too long for a socket address: the window is tiny, as before.
+      const direct = Deno.listen({ transport: "unix", path });
+      await Deno.chmod(path, 0o600);
+      return direct;
+    }
+    await Deno.chmod(bound, 0o600);
+    await Deno.rename(bound, path);
+    return server;
+  } finally {
+    await Deno.remove(privateDir, { recursive: true });
   }
 }

@@ -16,6 +16,7 @@ import {
   logWarn,
 } from "@midishare/transport/logger";
 import {
+  checkSocketFile,
   defaultSocketPath,
   ensurePrivateDir,
   socketDir,
@@ -58,9 +59,15 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     ...(logFile === undefined ? {} : { sink: openLogFile(logFile) }),
   });
   const socketPath = options.socketPath ?? defaultSocketPath();
-  const dir = socketDir(socketPath);
-  if (options.socketPath === undefined) await ensurePrivateDir(dir);
-  else await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    // The same checks as a client's before it connects (socket_path.ts); nothing
+    // that is not a socket is ever removed.
+    await ensurePrivateDir(socketDir(socketPath));
+    await checkSocketFile(socketPath);
+  } catch (error) {
+    logWarn((error as Error).message);
+    return 1;
+  }
 
   const lock = await Deno.open(`${socketPath}.lock`, {
     create: true,
@@ -72,8 +79,12 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     lock.close();
     return 0;
   }
-  // We hold the lock: a socket file left here belongs to a server that died.
-  await Deno.remove(socketPath).catch(() => {});
+  const stale = await removeStaleSocket(socketPath);
+  if (stale !== null) {
+    logWarn(stale);
+    lock.close();
+    return 1;
+  }
 
   const memory = createSharedMemory(options.sizes ?? DEFAULT_SIZES);
   const control = new Int32Array(memory.control);
@@ -152,7 +163,9 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     await kernelStopped;
     kernel.terminate();
     listener.terminate();
-    await Deno.remove(socketPath).catch(() => {});
+    if (await checkSocketFile(socketPath).catch(() => false)) {
+      await Deno.remove(socketPath).catch(() => {});
+    }
     lock.close();
     for (const signal of SIGNALS) Deno.removeSignalListener(signal, onSignal);
     done.resolve(0);
@@ -181,4 +194,26 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   });
   armIdle();
   return await done.promise;
+}
+
+/**
+ * Removes the socket file a server that died left at `path`, once sure it is one:
+ * a socket of this user (checked with `lstat`) that nobody answers on. Returns null
+ * when the path is free, else why it cannot be used.
+ */
+async function removeStaleSocket(path: string): Promise<string | null> {
+  try {
+    if (!await checkSocketFile(path)) return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    const conn = await Deno.connect({ transport: "unix", path });
+    conn.close();
+    return `Cannot listen on "${path}": another server answers on it`;
+  } catch {
+    // Nobody answers: the socket of a server that died, which held this lock.
+  }
+  await Deno.remove(path);
+  return null;
 }
