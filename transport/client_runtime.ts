@@ -37,6 +37,7 @@ import {
   F_STATE,
   F_WAKEUP,
   F_WELCOME,
+  MAX_CLIENT_NAME_LENGTH,
   MAX_FRAME_BYTES,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
@@ -295,7 +296,8 @@ export class ClientRuntime implements StubRuntime {
     hello.u32(PROTOCOL_MAGIC);
     hello.u16(PROTOCOL_VERSION);
     hello.u32(Deno.pid);
-    hello.str(this.#options.name ?? "");
+    // The server refuses a HELLO over MAX_HELLO_BYTES: a name is only a label.
+    hello.str((this.#options.name ?? "").slice(0, MAX_CLIENT_NAME_LENGTH));
     hello.endFrame(start);
     this.#helloSentAt = epochNow();
     await writeAll(conn, hello.bytes.subarray(0, hello.length));

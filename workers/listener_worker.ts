@@ -27,7 +27,11 @@ self.onmessage = async (e) => {
         ? {}
         : { sink: openLogFile(message.logFile) }),
     });
-    listener = new Listener(message.memory, message.socketPath);
+    listener = new Listener(
+      message.memory,
+      message.socketPath,
+      message.limits,
+    );
     try {
       await listener.start();
       self.postMessage({ kind: "listening" });

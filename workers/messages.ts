@@ -8,6 +8,7 @@
 import type { LogLevel } from "@midishare/transport/logger";
 import type { SharedMemory } from "./shared_layout.ts";
 import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
+import type { ListenerLimits } from "./connection_budget.ts";
 
 /** Hardware ports: the RtMidi back end ("off" for none) and virtual ports. */
 export interface MidiPortOptions {
@@ -33,6 +34,7 @@ export type ListenerWorkerMessage =
     socketPath: string;
     logLevel: LogLevel;
     logFile?: string;
+    limits: ListenerLimits;
   }
   | { kind: "stop"; reason: string };
 

@@ -22,6 +22,7 @@ import {
   socketDir,
 } from "@midishare/transport/socket_path";
 import type { MainMessage } from "./messages.ts";
+import { DEFAULT_LISTENER_LIMITS } from "./connection_budget.ts";
 import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
 import {
   createSharedMemory,
@@ -49,6 +50,10 @@ export interface ServerOptions {
   midiApi?: MidiApiChoice | "off";
   /** Virtual input and output ports to create. */
   virtualPorts?: number;
+  /** How long a new connection has to send its HELLO, in ms; default 5000. */
+  handshakeTimeoutMs?: number;
+  /** Bytes all connection buffers may hold together; default 256 MiB. */
+  connectionMemoryBytes?: number;
 }
 
 /** Runs the server until it is stopped; resolves with the exit code. */
@@ -130,7 +135,16 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   });
   await kernelReady;
   const listening = Promise.race([next("listening"), next("listen-failed")]);
-  listener.postMessage({ kind: "start", ...start });
+  listener.postMessage({
+    kind: "start",
+    ...start,
+    limits: {
+      handshakeTimeoutMs: options.handshakeTimeoutMs ??
+        DEFAULT_LISTENER_LIMITS.handshakeTimeoutMs,
+      connectionMemoryBytes: options.connectionMemoryBytes ??
+        DEFAULT_LISTENER_LIMITS.connectionMemoryBytes,
+    },
+  });
   const started = await listening;
   if (started?.kind !== "listening") {
     logWarn(
