@@ -36,12 +36,14 @@ export {
 } from "./interface.ts";
 export {
   configureLog,
+  escapeControls,
   logDebug,
   logInfo,
   type LogLevel,
   logLevel,
   type LogOptions,
   logWarn,
+  quoteName,
   reportCallbackError,
 } from "./logger.ts";
 export {
