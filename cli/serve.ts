@@ -12,6 +12,7 @@ import {
   DEFAULT_LISTENER_LIMITS,
   MIN_CONNECTION_MEMORY_BYTES,
 } from "../workers/connection_budget.ts";
+import { MIN_LOG_MAX_BYTES } from "../workers/log_file.ts";
 
 const HELP = `Usage: midishare serve [options]
 
@@ -23,6 +24,9 @@ Options:
   --persist       keep running when no application is open (for a service)
   --linger MS     quit MS milliseconds after the last application closed (3000)
   --log-file PATH append the log to PATH instead of standard error
+  --log-max-size SIZE
+                  when the log file would pass SIZE, rename it PATH.1
+                  (replacing the last one) and start anew (1MiB)
   --midi-api API  hardware ports: auto (ALSA where the sequencer exists, else
                   JACK), alsa, jack, or off (default auto)
   --virtual-ports N
@@ -55,6 +59,7 @@ export async function run(args: string[]): Promise<number> {
         "virtual-ports": { type: "string", default: "0" },
         "connection-memory": { type: "string" },
         "handshake-timeout": { type: "string" },
+        "log-max-size": { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -114,7 +119,19 @@ export async function run(args: string[]): Promise<number> {
     );
     return 2;
   }
+  const logMax = values["log-max-size"] === undefined
+    ? undefined
+    : parseSize(values["log-max-size"]);
+  if (logMax !== undefined && !(logMax >= MIN_LOG_MAX_BYTES)) {
+    console.error(
+      `Invalid --log-max-size "${
+        values["log-max-size"]
+      }": expected a size of at least 4096 bytes`,
+    );
+    return 2;
+  }
   return await runServer({
+    ...(logMax === undefined ? {} : { logMaxBytes: logMax }),
     connectionMemoryBytes: connectionMemory,
     handshakeTimeoutMs: handshake,
     ...(values.socket === undefined ? {} : { socketPath: values.socket }),

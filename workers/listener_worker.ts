@@ -23,9 +23,13 @@ self.onmessage = async (e) => {
   if (message.kind === "start") {
     configureLog({
       level: message.logLevel,
-      ...(message.logFile === undefined
-        ? {}
-        : { sink: openLogFile(message.logFile) }),
+      ...(message.logFile === undefined ? {} : {
+        sink: openLogFile(message.logFile, {
+          ...(message.logMaxBytes === undefined
+            ? {}
+            : { maxBytes: message.logMaxBytes }),
+        }),
+      }),
     });
     listener = new Listener(
       message.memory,

@@ -24,6 +24,7 @@ export type KernelWorkerMessage = {
   socketPath: string;
   logLevel: LogLevel;
   logFile?: string;
+  logMaxBytes?: number;
 };
 
 /** Main thread → listening worker. */
@@ -34,6 +35,7 @@ export type ListenerWorkerMessage =
     socketPath: string;
     logLevel: LogLevel;
     logFile?: string;
+    logMaxBytes?: number;
     limits: ListenerLimits;
   }
   | { kind: "stop"; reason: string };

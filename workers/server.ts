@@ -44,6 +44,8 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Append the log to this file instead of standard error. */
   logFile?: string;
+  /** Size at which the log file is renamed `<logFile>.1`; default 1 MiB. */
+  logMaxBytes?: number;
   /** Sizes of the shared memory. */
   sizes?: SharedSizes;
   /** Hardware ports: RtMidi back end ("auto" by default, "off" for none). */
@@ -61,7 +63,13 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   const logFile = options.logFile;
   configureLog({
     level: options.logLevel ?? "normal",
-    ...(logFile === undefined ? {} : { sink: openLogFile(logFile) }),
+    ...(logFile === undefined ? {} : {
+      sink: openLogFile(logFile, {
+        ...(options.logMaxBytes === undefined
+          ? {}
+          : { maxBytes: options.logMaxBytes }),
+      }),
+    }),
   });
   const socketPath = options.socketPath ?? defaultSocketPath();
   try {
@@ -124,6 +132,9 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     socketPath,
     logLevel,
     ...(logFile ? { logFile } : {}),
+    ...(options.logMaxBytes === undefined
+      ? {}
+      : { logMaxBytes: options.logMaxBytes }),
   };
   kernel.postMessage({
     kind: "start",
