@@ -21,7 +21,8 @@ Options:
   --json          print the raw snapshot as JSON
   -h, --help      show this help
 
-Exit code: 0 when a server answers, 1 when none runs.`;
+Exit code: 0 when a server answers, 1 when none runs or its socket is refused
+(another user could have put it there; the message says why).`;
 
 interface Entry {
   refNum: number;
