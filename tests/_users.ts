@@ -125,7 +125,7 @@ async function mustRun(command: string, args: string[]): Promise<string> {
 
 /**
  * Creates `count` users (`useradd --system --no-create-home`, random names), a Deno
- * binary of mode 0755 and a world-readable copy of the checkout; disposing removes
+ * binary they can run and a world-readable copy of the checkout; disposing removes
  * the users, their files in `/tmp/midishare-<uid>` and the copies.
  */
 export async function createUsers(count: number): Promise<UserWorld> {
@@ -145,8 +145,16 @@ export async function createUsers(count: number): Promise<UserWorld> {
   };
   try {
     const deno = `${base}/deno`;
-    await Deno.copyFile(Deno.execPath(), deno);
-    await Deno.chmod(deno, 0o755);
+    // A hard link when the binary is already executable by all (no 95 MB copy);
+    // a copy of our own to make executable otherwise, or across file systems.
+    const isExecutableByAll =
+      ((await Deno.stat(Deno.execPath())).mode! & 0o005) === 0o005;
+    const isLinked = isExecutableByAll &&
+      await Deno.link(Deno.execPath(), deno).then(() => true, () => false);
+    if (!isLinked) {
+      await Deno.copyFile(Deno.execPath(), deno);
+      await Deno.chmod(deno, 0o755);
+    }
     const root = `${base}/checkout`;
     await Deno.mkdir(root);
     await mustRun("cp", [
