@@ -172,7 +172,16 @@ export async function freeze(child: Deno.ChildProcess): Promise<void> {
  */
 export async function socketsOn(path: string): Promise<number> {
   const table = await Deno.readTextFile("/proc/net/unix");
-  return table.split("\n").filter((line) => line.endsWith(` ${path}`)).length;
+  // The server binds in a private directory beside the path, then renames the
+  // socket into place: the kernel keeps the name it was bound with.
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  const isOurs = (name: string) =>
+    name === path ||
+    (name.startsWith(`${dir}/.bind-`) && name.endsWith("/s") &&
+      name.slice(dir.length + 1).split("/").length === 2);
+  return table.split("\n").filter((line) =>
+    isOurs(line.slice(line.lastIndexOf(" ") + 1))
+  ).length;
 }
 
 /** An agent client process. */

@@ -16,6 +16,7 @@ import { type CellPool, eventDate, NIL } from "@midishare/kernel/memory";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
+  checkSocketPath,
   defaultSocketPath,
   ensurePrivateDir,
   socketDir,
@@ -30,6 +31,7 @@ import {
 } from "./gen/frames_gen.ts";
 import {
   eventWireSize,
+  MAX_CLIENT_NAME_LENGTH,
   MAX_EVENT_BYTES,
   MAX_FRAME_BYTES,
   PROTOCOL_MAGIC,
@@ -341,7 +343,8 @@ export class ClientRuntime implements StubRuntime {
       PROTOCOL_MAGIC,
       PROTOCOL_VERSION,
       Deno.pid,
-      this.#options.name ?? "",
+      // The server refuses a HELLO over MAX_HELLO_BYTES: a name is only a label.
+      (this.#options.name ?? "").slice(0, MAX_CLIENT_NAME_LENGTH),
     );
     this.#helloSentAt = epochNow();
     await writeAll(conn, hello.bytes.subarray(0, hello.length));
@@ -351,7 +354,22 @@ export class ClientRuntime implements StubRuntime {
     this.#scheduleFlush();
   }
 
+  /**
+   * Connects when a server listens; null when none does. The socket's directory and
+   * file are checked first (socket_path.ts): a socket another user could have put
+   * there is refused before a byte is sent to it.
+   */
   async #tryConnect(): Promise<Deno.UnixConn | null> {
+    let isThere: boolean;
+    try {
+      isThere = await checkSocketPath(this.#socketPath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw new MidiShareError("UNREACHABLE", (error as Error).message, {
+        cause: error,
+      });
+    }
+    if (!isThere) return null;
     try {
       return await Deno.connect({ transport: "unix", path: this.#socketPath });
     } catch (error) {
@@ -373,8 +391,14 @@ export class ClientRuntime implements StubRuntime {
    */
   async #startServer(): Promise<Deno.UnixConn> {
     const path = this.#socketPath;
-    if (this.#options.socketPath === undefined) {
+    try {
       await ensurePrivateDir(socketDir(path));
+    } catch (error) {
+      throw new MidiShareError(
+        "UNREACHABLE",
+        (error as Error).message,
+        { cause: error },
+      );
     }
     using lock = await Deno.open(`${path}.start`, {
       create: true,

@@ -52,6 +52,53 @@ function write(text: string): void {
   console.error(line);
 }
 
+/** Characters that would end a line or rewrite a terminal when printed raw. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED_ESCAPES: Record<string, string> = {
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+/**
+ * `text` with every control character escaped (`\n`, `\r`, `\t`, `\xHH`,
+ * `\uHHHH`), so that it prints as part of one line.
+ * @param text any text
+ * @returns the text, escaped
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    const named = NAMED_ESCAPES[c];
+    if (named !== undefined) return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/**
+ * A name someone else chose (an application's, a client's), quoted for a log line:
+ * cut to `maxLength` characters (the 31 MidiShare keeps of a name, by default, and
+ * "…" when cut), control characters, quotes and backslashes escaped.
+ * @param name the name, as received
+ * @param maxLength characters kept
+ * @returns the name quoted, for a log line
+ * @example Quote a name that tries to forge a line
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteName } from "./logger.ts";
+ *
+ * assert.equal(quoteName("synth\nforged"), '"synth\\nforged"');
+ * assert.equal(quoteName("x".repeat(40)), `"${"x".repeat(31)}…"`);
+ * ```
+ */
+export function quoteName(name: string, maxLength = 31): string {
+  const cut = name.length > maxLength ? `${name.slice(0, maxLength)}…` : name;
+  return `"${escapeControls(cut.replace(/["\\]/g, "\\$&"))}"`;
+}
+
 /** A line printed unless quiet (clients opening and closing, drivers). */
 export function logInfo(text: string): void {
   if (RANK[level] >= 1) write(text);

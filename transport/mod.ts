@@ -36,17 +36,23 @@ export {
 } from "./interface.ts";
 export {
   configureLog,
+  escapeControls,
   logDebug,
   logInfo,
   type LogLevel,
   logLevel,
   type LogOptions,
   logWarn,
+  quoteName,
   reportCallbackError,
 } from "./logger.ts";
 export {
+  checkSocketDir,
+  checkSocketFile,
+  checkSocketPath,
   defaultSocketDir,
   defaultSocketPath,
+  describeFileKind,
   ensurePrivateDir,
   socketDir,
 } from "./socket_path.ts";

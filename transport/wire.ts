@@ -40,6 +40,10 @@ export const PROTOCOL_VERSION = 2;
 export const MAX_EVENT_BYTES: number = 4 * 1024 * 1024;
 /** Largest frame payload accepted: an event of {@link MAX_EVENT_BYTES} and its call. */
 export const MAX_FRAME_BYTES: number = MAX_EVENT_BYTES + 256;
+/** Largest frame payload a server accepts before the handshake: a HELLO is tiny. */
+export const MAX_HELLO_BYTES = 4096;
+/** Characters of a client's name a HELLO carries; a longer name is cut. */
+export const MAX_CLIENT_NAME_LENGTH = 31;
 
 /**
  * Where a generated encoder writes one frame whose size it knows: the server's output

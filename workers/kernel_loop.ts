@@ -14,7 +14,7 @@ import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
 import { ServerKernel } from "@midishare/kernel/server";
 import { epochNow } from "@midishare/transport/clock";
 import { dispatchCall } from "@midishare/transport/gen/kernel_dispatch_gen";
-import { logInfo, logWarn } from "@midishare/transport/logger";
+import { logInfo, logWarn, quoteName } from "@midishare/transport/logger";
 import { Ring } from "./output_ring.ts";
 import {
   PROTOCOL_MAGIC,
@@ -89,9 +89,13 @@ class ServerKernelWithLog extends ServerKernel {
   override MidiOpen(client: number, name: string): number {
     const ref = super.MidiOpen(client, name);
     if (ref >= 0) {
-      logInfo(`${this.#who(client)} opened "${name}" as refnum ${ref}`);
+      logInfo(
+        `${this.#who(client)} opened ${quoteName(name)} as refnum ${ref}`,
+      );
     } else {logWarn(
-        `${this.#who(client)} could not open "${name}": no free refnum`,
+        `${this.#who(client)} could not open ${
+          quoteName(name)
+        }: no free refnum`,
       );}
     return ref;
   }
@@ -100,7 +104,7 @@ class ServerKernelWithLog extends ServerKernel {
     const name = this.MidiGetName(ref);
     super.MidiClose(client, ref);
     if (name !== null && this.MidiGetName(ref) === null) {
-      logInfo(`${this.#who(client)} closed "${name}" (refnum ${ref})`);
+      logInfo(`${this.#who(client)} closed ${quoteName(name)} (refnum ${ref})`);
     }
   }
 
@@ -108,7 +112,9 @@ class ServerKernelWithLog extends ServerKernel {
     const ref = super.MidiRegisterDriver(client, name, version);
     if (ref >= 0) {
       logInfo(
-        `${this.#who(client)} registered driver "${name}" as refnum ${ref}`,
+        `${this.#who(client)} registered driver ${
+          quoteName(name)
+        } as refnum ${ref}`,
       );
       if (client <= MAX_CONNECTIONS) this.clientDrivers.add(ref);
     }
@@ -120,7 +126,9 @@ class ServerKernelWithLog extends ServerKernel {
     super.MidiUnregisterDriver(client, ref);
     if (name !== null && this.MidiGetName(ref) === null) {
       logInfo(
-        `${this.#who(client)} unregistered driver "${name}" (refnum ${ref})`,
+        `${this.#who(client)} unregistered driver ${
+          quoteName(name)
+        } (refnum ${ref})`,
       );
       this.clientDrivers.delete(ref);
     }
@@ -390,7 +398,7 @@ export class KernelLoop {
   #connect(client: number, r: WireReader): void {
     const pid = r.u32(), name = r.str();
     const label = `client ${client} (pid ${pid}${
-      name === "" ? "" : `, ${name}`
+      name === "" ? "" : `, ${quoteName(name)}`
     })`;
     this.#clientNames.set(client, label);
     const output = new ClientOutput(client, this.#output, this.#outputState);

@@ -23,9 +23,13 @@ self.onmessage = (e) => {
   if (message.kind !== "start") return;
   configureLog({
     level: message.logLevel,
-    ...(message.logFile === undefined
-      ? {}
-      : { sink: openLogFile(message.logFile) }),
+    ...(message.logFile === undefined ? {} : {
+      sink: openLogFile(message.logFile, {
+        ...(message.logMaxBytes === undefined
+          ? {}
+          : { maxBytes: message.logMaxBytes }),
+      }),
+    }),
   });
   const report = raiseThreadPriority();
   logInfo(`kernel worker: ${report.timerSlack}, ${report.priority}`);

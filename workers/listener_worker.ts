@@ -23,11 +23,19 @@ self.onmessage = async (e) => {
   if (message.kind === "start") {
     configureLog({
       level: message.logLevel,
-      ...(message.logFile === undefined
-        ? {}
-        : { sink: openLogFile(message.logFile) }),
+      ...(message.logFile === undefined ? {} : {
+        sink: openLogFile(message.logFile, {
+          ...(message.logMaxBytes === undefined
+            ? {}
+            : { maxBytes: message.logMaxBytes }),
+        }),
+      }),
     });
-    listener = new Listener(message.memory, message.socketPath);
+    listener = new Listener(
+      message.memory,
+      message.socketPath,
+      message.limits,
+    );
     try {
       await listener.start();
       self.postMessage({ kind: "listening" });
