@@ -25,7 +25,7 @@ export function typeName(type: number): string {
 
 /** One line for a received event: date, source, port, channel, type, fields. */
 export function eventLine(
-  ms: K.RemoteMidiShare,
+  ms: K.MidiShareClient,
   e: K.MidiEv,
   sourceName: string,
 ): string {

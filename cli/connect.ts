@@ -12,7 +12,7 @@ import {
   createClient,
   isMidiShareError,
   MIDIerrIndex,
-  type RemoteMidiShare,
+  type MidiShareClient,
 } from "@midishare/client";
 import { run as status } from "./status.ts";
 
@@ -132,7 +132,7 @@ async function rescan(socketPath: string | undefined): Promise<number> {
 }
 
 /** A refnum given as a number or an exact name. */
-async function refnum(ms: RemoteMidiShare, text: string): Promise<number> {
+async function refnum(ms: MidiShareClient, text: string): Promise<number> {
   if (/^\d+$/.test(text)) {
     const ref = Number(text);
     if (await ms.MidiGetName(ref) === null) {
@@ -148,7 +148,7 @@ async function refnum(ms: RemoteMidiShare, text: string): Promise<number> {
 }
 
 async function mapSlot(
-  ms: RemoteMidiShare,
+  ms: MidiShareClient,
   [portText, driverText, slotText]: string[],
   state: boolean,
 ): Promise<number> {

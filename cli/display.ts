@@ -8,7 +8,12 @@
  */
 
 import { parseArgs } from "node:util";
-import { createClient, MIDIerrIndex } from "@midishare/client";
+import {
+  createClient,
+  isMidiShareError,
+  MIDIerrIndex,
+  type MidiShareClient,
+} from "@midishare/client";
 import { eventLine } from "./_format.ts";
 
 const HELP = `Usage: midishare display [options] [SOURCE...]
@@ -16,7 +21,8 @@ const HELP = `Usage: midishare display [options] [SOURCE...]
 Opens an application and prints every event it receives, one line each: date,
 sender, port, channel, type and fields. Without SOURCE it listens to MidiShare's
 inputs (refnum 0, the hardware ports); otherwise to each SOURCE (a refnum or an
-exact name). Stops on Ctrl-C.
+exact name). Stops on Ctrl-C; when the server is lost, says so in one line on
+standard error and exits with code 1.
 
 Options:
   --name NAME     the application's name (default "display")
@@ -45,7 +51,24 @@ export async function run(args: string[]): Promise<number> {
     name: "display",
     ...(values.socket === undefined ? {} : { socketPath: values.socket }),
   });
-  const ref = await ms.MidiOpen(values.name!);
+  try {
+    return await monitor(ms, values.name!, positionals, limit);
+  } catch (error) {
+    // The server went away (or could not start) before the monitor was set up.
+    if (!isMidiShareError(error)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+}
+
+/** Opens the application, connects the sources and prints until told to stop. */
+async function monitor(
+  ms: MidiShareClient,
+  name: string,
+  positionals: string[],
+  limit: number,
+): Promise<number> {
+  const ref = await ms.MidiOpen(name);
   if (ref < 0) {
     console.error("Cannot open the display application: no free refnum");
     return 1;
@@ -95,8 +118,15 @@ export async function run(args: string[]): Promise<number> {
   });
   const stop = () => done.resolve();
   Deno.addSignalListener("SIGINT", stop);
-  await done.promise;
+  const loss = await Promise.race([
+    done.promise.then(() => null),
+    ms.lost,
+  ]);
   Deno.removeSignalListener("SIGINT", stop);
+  if (loss !== null) {
+    console.error(loss.message);
+    return 1;
+  }
   ms.MidiClose(ref);
   await ms.close();
   return 0;

@@ -8,6 +8,11 @@
 
 import { parseArgs } from "node:util";
 import { runServer } from "../workers/server.ts";
+import {
+  DEFAULT_LISTENER_LIMITS,
+  MIN_CONNECTION_MEMORY_BYTES,
+} from "../workers/connection_budget.ts";
+import { MIN_LOG_MAX_BYTES } from "../workers/log_file.ts";
 
 const HELP = `Usage: midishare serve [options]
 
@@ -19,11 +24,20 @@ Options:
   --persist       keep running when no application is open (for a service)
   --linger MS     quit MS milliseconds after the last application closed (3000)
   --log-file PATH append the log to PATH instead of standard error
+  --log-max-size SIZE
+                  when the log file would pass SIZE, rename it PATH.1
+                  (replacing the last one) and start anew (1MiB)
   --midi-api API  hardware ports: auto (ALSA where the sequencer exists, else
                   JACK), alsa, jack, or off (default auto)
   --virtual-ports N
                   create N virtual input and output ports other programs can
                   connect to ("MidiShare in 1", "MidiShare out 1", ...)
+  --connection-memory SIZE
+                  what all connection buffers (unfinished frames, output
+                  waiting for slow readers) may hold together; past it the
+                  connection holding the most is closed (256MiB, at least 16MiB)
+  --handshake-timeout MS
+                  close a connection that sent no HELLO within MS ms (5000)
   --quiet         print warnings only
   --verbose       print more (connections, idle state)
   -h, --help      show this help`;
@@ -43,6 +57,9 @@ export async function run(args: string[]): Promise<number> {
         "log-file": { type: "string" },
         "midi-api": { type: "string", default: "auto" },
         "virtual-ports": { type: "string", default: "0" },
+        "connection-memory": { type: "string" },
+        "handshake-timeout": { type: "string" },
+        "log-max-size": { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -77,7 +94,46 @@ export async function run(args: string[]): Promise<number> {
     console.error(`Invalid --linger "${values.linger}": expected milliseconds`);
     return 2;
   }
+  const connectionMemory = values["connection-memory"] === undefined
+    ? DEFAULT_LISTENER_LIMITS.connectionMemoryBytes
+    : parseSize(values["connection-memory"]);
+  if (
+    Number.isNaN(connectionMemory) ||
+    connectionMemory < MIN_CONNECTION_MEMORY_BYTES
+  ) {
+    console.error(
+      `Invalid --connection-memory "${
+        values["connection-memory"]
+      }": expected a size of at least 16MiB`,
+    );
+    return 2;
+  }
+  const handshake = values["handshake-timeout"] === undefined
+    ? DEFAULT_LISTENER_LIMITS.handshakeTimeoutMs
+    : Number(values["handshake-timeout"]);
+  if (!Number.isFinite(handshake) || handshake <= 0) {
+    console.error(
+      `Invalid --handshake-timeout "${
+        values["handshake-timeout"]
+      }": expected milliseconds`,
+    );
+    return 2;
+  }
+  const logMax = values["log-max-size"] === undefined
+    ? undefined
+    : parseSize(values["log-max-size"]);
+  if (logMax !== undefined && !(logMax >= MIN_LOG_MAX_BYTES)) {
+    console.error(
+      `Invalid --log-max-size "${
+        values["log-max-size"]
+      }": expected a size of at least 4096 bytes`,
+    );
+    return 2;
+  }
   return await runServer({
+    ...(logMax === undefined ? {} : { logMaxBytes: logMax }),
+    connectionMemoryBytes: connectionMemory,
+    handshakeTimeoutMs: handshake,
     ...(values.socket === undefined ? {} : { socketPath: values.socket }),
     ...(values["log-file"] === undefined
       ? {}
@@ -88,4 +144,21 @@ export async function run(args: string[]): Promise<number> {
     lingerMs: linger,
     logLevel: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
   });
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1 << 10,
+  kib: 1 << 10,
+  m: 1 << 20,
+  mib: 1 << 20,
+  g: 1 << 30,
+  gib: 1 << 30,
+};
+
+/** A size such as "4096", "64KiB", "32MiB" or "1G" in bytes; NaN when unreadable. */
+function parseSize(text: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match === null ? undefined : SIZE_UNITS[match[2]!.toLowerCase()];
+  return unit === undefined ? NaN : Number(match![1]) * unit;
 }

@@ -21,7 +21,9 @@ Options:
   --json          print the raw snapshot as JSON
   -h, --help      show this help
 
-Exit code: 0 when a server answers, 1 when none runs.`;
+Exit code: 0 when a server answers, 1 when none runs, when it is lost before it
+answers (one line on standard error), or when its socket is refused (another user
+could have put it there; the message says why).`;
 
 interface Entry {
   refNum: number;
@@ -64,7 +66,15 @@ export async function run(args: string[]): Promise<number> {
     status = await ms.serverStatus();
   } catch (error) {
     if (!isMidiShareError(error)) throw error;
-    console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+    if (error.cause instanceof Deno.errors.PermissionDenied) {
+      // A socket that may not be the server's: say why it is not used.
+      console.error(`MidiShare server: not contacted: ${error.message}`);
+    } else if (ms.state === "exception") {
+      // A server answered, then went away before it told its status.
+      console.error(error.message);
+    } else {
+      console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+    }
     return 1;
   } finally {
     await ms.close();

@@ -5,17 +5,21 @@
  * @module
  */
 
-import { RemoteMidiShare, type RemoteOptions } from "./remote.ts";
+import {
+  createRemoteClient,
+  type MidiShareClient,
+  type RemoteOptions,
+} from "./remote.ts";
 
-let instance: RemoteMidiShare | null = null;
+let instance: MidiShareClient | null = null;
 
 /** Creates a client of the MidiShare server with its own pool and connection. */
-export function createClient(options: RemoteOptions = {}): RemoteMidiShare {
-  return new RemoteMidiShare(options);
+export function createClient(options: RemoteOptions = {}): MidiShareClient {
+  return createRemoteClient(options);
 }
 
 /** The process's default client (created on first call). */
-export function defaultClient(): RemoteMidiShare {
-  instance ??= new RemoteMidiShare();
+export function defaultClient(): MidiShareClient {
+  instance ??= createRemoteClient();
   return instance;
 }

@@ -8,8 +8,9 @@
 
 import {
   createLocalKernel,
+  type LocalClientOptions,
   type LocalKernelOptions,
-  type LocalMidiShare,
+  type MidiShareCalls,
 } from "@midishare/kernel";
 import { reportCallbackError } from "@midishare/transport/logger";
 
@@ -19,8 +20,21 @@ export interface KernelOptions extends LocalKernelOptions {
   clock: "manual" | "realtime";
 }
 
-/** An in-process MidiShare; `stop()` ends a real-time clock. */
-export interface Kernel extends LocalMidiShare {
+/** One client of an in-process MidiShare: every call of the API, synchronous. */
+export interface KernelClient extends MidiShareCalls<false> {
+  /** Runs `ms` ticks, each followed by the callbacks it causes (a manual clock). */
+  advance(ms: number): void;
+  /** Another client of the same kernel, with its own pool. */
+  connectClient(options?: LocalClientOptions): KernelClient;
+  /**
+   * Detaches this client as if its process died: the kernel closes its applications
+   * and unregisters its drivers, telling the others.
+   */
+  disconnect(): void;
+}
+
+/** An in-process MidiShare and its first client; `stop()` ends a real-time clock. */
+export interface Kernel extends KernelClient {
   /** Stops the real-time clock (nothing for a manual clock). */
   stop(): void;
   /** Same as `stop()`, for `using`. */

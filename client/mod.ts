@@ -1,12 +1,14 @@
 /**
  * `@midishare/client`: MidiShare for Deno programs.
  *
- * Every call of the MidiShare API is a named export with the spec's signature
- * (`../shared/spec/api.md`): client-side calls are synchronous, server requests return
- * Promises, one-way calls return at once and take effect in call order. The first
- * request connects to the MidiShare server of this user, starting one if none runs.
- * {@link createClient} gives further independent clients; {@link createKernel} runs
- * MidiShare inside this process without a server.
+ * Every call of the MidiShare API is a named export under its original name, with
+ * its parameters and documentation: calls answered by the client's own state are
+ * synchronous, server requests return Promises, one-way calls return at once and
+ * take effect in call order. The first request connects to the MidiShare server of
+ * this user, starting one if none runs; a program ends by itself once its
+ * applications are closed and nothing waits. {@link createClient} gives further
+ * independent clients; {@link createKernel} runs MidiShare inside this process
+ * without a server, with the same calls, all synchronous.
  *
  * May import `kernel/` and `transport/`.
  *
@@ -24,13 +26,14 @@
  * @module
  */
 
-export { createKernel, type Kernel, type KernelOptions } from "./local.ts";
-export { createClient, defaultClient } from "./default_client.ts";
 export {
-  RemoteMidiShare,
-  type RemoteOptions,
-  type ServerStatus,
-} from "./remote.ts";
+  createKernel,
+  type Kernel,
+  type KernelClient,
+  type KernelOptions,
+} from "./local.ts";
+export { createClient, defaultClient } from "./default_client.ts";
+export type { MidiShareClient, RemoteOptions, ServerStatus } from "./remote.ts";
 export type {
   ClientRuntimeOptions,
   ClientState,
@@ -38,18 +41,24 @@ export type {
 export * from "@midishare/kernel/constants";
 export {
   isMidiShareError,
+  MIDISHARE_ERROR_CODES,
   MidiShareError,
   type MidiShareErrorCode,
-} from "@midishare/kernel/errors";
+} from "@midishare/kernel/api";
 export type {
+  Answer,
   ApplAlarm,
   ApplyProc,
+  ClientMemoryOptions,
   DriverInfos,
+  LocalClientOptions,
+  LocalKernelOptions,
   MidiEv,
   MidiEvRef,
   MidiFilter,
   MidiMailBox,
   MidiSeq,
+  MidiShareCalls,
   RcvAlarm,
   SlotRefNum,
   Task,

@@ -23,10 +23,10 @@ import {
   typeTextual,
 } from "./mod.ts";
 import { drain, makeEv } from "./_test_util.ts";
-import { MidiEncoder } from "./midi_encoder.ts";
-import { MidiDecoder } from "./midi_decoder.ts";
-import { createCellPool } from "./cell_pool.ts";
-import { eventType, newEvent, setField } from "./event_store.ts";
+import { MidiEncoder } from "./midi/midi_encoder.ts";
+import { MidiDecoder } from "./midi/midi_decoder.ts";
+import { createCellPool } from "./memory/cell_pool.ts";
+import { eventType, newEvent, setField } from "./memory/event_store.ts";
 
 function pair(): { ms: LocalMidiShare; a: number; b: number } {
   const ms = createLocalKernel();

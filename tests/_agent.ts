@@ -88,6 +88,31 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
       if (typeof fn !== "function") throw new Error(`no call ${cmd.name}`);
       return await fn.apply(ms, (cmd.args as unknown[]) ?? []);
     }
+    case "calls": { // calls awaited in turn, the counts read right after each one
+      // An argument {"$": i} stands for the value call i returned.
+      const done: { value: unknown; appls: number; drivers: number }[] = [];
+      for (const [name, ...args] of cmd.calls as [string, ...unknown[]][]) {
+        const fn =
+          (ms as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+        if (typeof fn !== "function") throw new Error(`no call ${name}`);
+        const value = await fn.apply(
+          ms,
+          args.map((a) =>
+            typeof a === "object" && a !== null && "$" in a
+              ? done[(a as { $: number }).$]!.value
+              : a
+          ),
+        );
+        done.push({
+          value,
+          appls: ms.MidiCountAppls(),
+          drivers: ms.MidiCountDrivers(),
+        });
+      }
+      return done;
+    }
+    case "lost": // waits until the client has lost its server; the reason
+      return (await ms.lost).message;
     case "collect": // record every event `ref` receives, with its arrival time
       ms.MidiSetRcvAlarm(cmd.ref as number, (ref) => {
         for (let e = ms.MidiGetEv(ref); e !== null; e = ms.MidiGetEv(ref)) {

@@ -80,17 +80,20 @@ export interface ServerProcess extends AsyncDisposable {
 
 /**
  * Starts `main.ts serve --persist` on a new socket and waits until it listens; with
- * `viaStartTask`, `deno task start -- [options]` instead, as a user runs it.
+ * `viaStartTask`, `deno task start -- [options]` instead, as a user runs it. With
+ * `socketPath`, on that socket (its directory is then left in place at the end).
  */
 export async function startServer(
   options: {
     args?: string[];
     env?: Record<string, string>;
     viaStartTask?: boolean;
+    socketPath?: string;
   } = {},
 ): Promise<ServerProcess> {
-  const dir = await tempSocketDir();
-  const socketPath = `${dir}/ms.sock`;
+  const isOwnDir = options.socketPath === undefined;
+  const socketPath = options.socketPath ?? `${await tempSocketDir()}/ms.sock`;
+  const dir = socketPath.slice(0, socketPath.lastIndexOf("/"));
   const command = options.viaStartTask
     ? ["task", "--quiet", "start", "--"]
     : ["run", "-A", MAIN, "serve", "--persist"];
@@ -121,7 +124,7 @@ export async function startServer(
     status ??= (async () => {
       const s = await terminate(child);
       await reading;
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      if (isOwnDir) await Deno.remove(dir, { recursive: true }).catch(() => {});
       return s;
     })();
     return status;
@@ -145,6 +148,40 @@ export async function startServer(
       await stop();
     },
   };
+}
+
+/**
+ * Freezes a process with SIGSTOP and waits until every one of its threads has
+ * stopped (the signal is delivered asynchronously).
+ */
+export async function freeze(child: Deno.ChildProcess): Promise<void> {
+  child.kill("SIGSTOP");
+  await waitFor(async () => {
+    const tasks = `/proc/${child.pid}/task`;
+    for await (const task of Deno.readDir(tasks)) {
+      const stat = await Deno.readTextFile(`${tasks}/${task.name}/stat`);
+      if (!/^\d+ \(.*\) [tT] /s.test(stat)) return false;
+    }
+    return true;
+  }, `process ${child.pid} to stop`);
+}
+
+/**
+ * How many sockets carry `path` as their address (`/proc/net/unix`): the listening
+ * socket, the connections it accepted, and those still waiting to be accepted.
+ */
+export async function socketsOn(path: string): Promise<number> {
+  const table = await Deno.readTextFile("/proc/net/unix");
+  // The server binds in a private directory beside the path, then renames the
+  // socket into place: the kernel keeps the name it was bound with.
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  const isOurs = (name: string) =>
+    name === path ||
+    (name.startsWith(`${dir}/.bind-`) && name.endsWith("/s") &&
+      name.slice(dir.length + 1).split("/").length === 2);
+  return table.split("\n").filter((line) =>
+    isOurs(line.slice(line.lastIndexOf(" ") + 1))
+  ).length;
 }
 
 /** An agent client process. */

@@ -3,11 +3,8 @@
 
 import assert from "node:assert/strict";
 import { gather, startAgent, startServer, waitFor } from "./_harness.ts";
+import { FRAME_KINDS } from "@midishare/transport/gen/frames_gen";
 import {
-  F_CALL,
-  F_HELLO,
-  F_REFUSE,
-  F_WELCOME,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
   WireReader,
@@ -127,7 +124,7 @@ function helloFrame(
   magic = PROTOCOL_MAGIC,
 ): Uint8Array {
   const w = new WireWriter();
-  const start = w.beginFrame(F_HELLO);
+  const start = w.beginFrame(FRAME_KINDS.hello);
   w.u32(magic);
   w.u16(version);
   w.u32(Deno.pid);
@@ -184,13 +181,13 @@ Deno.test("the server refuses a client of another protocol version, saying why",
   const conn = await rawConnect(server.socketPath);
   await conn.write(helloFrame(PROTOCOL_VERSION + 98));
   const [refusal] = frames(await readToEnd(conn));
-  assert.equal(refusal?.kind, F_REFUSE);
+  assert.equal(refusal?.kind, FRAME_KINDS.refuse);
   assert.match(
     refusal!.r.str(),
-    /Protocol version 99 refused: this server speaks version 1/,
+    /Protocol version 100 refused: this server speaks version 2/,
   );
   await waitFor(
-    () => /Protocol version 99 refused/.test(server.log()),
+    () => /Protocol version 100 refused/.test(server.log()),
     "the log line",
   );
 });
@@ -203,7 +200,7 @@ Deno.test("a client refuses a server of another protocol version, saying why", a
     const conn = await listener.accept();
     await conn.read(new Uint8Array(256));
     const w = new WireWriter();
-    const start = w.beginFrame(F_WELCOME);
+    const start = w.beginFrame(FRAME_KINDS.welcome);
     w.u32(PROTOCOL_MAGIC);
     w.u16(PROTOCOL_VERSION + 1);
     w.endFrame(start);
@@ -250,7 +247,7 @@ Deno.test("malformed frames close only their sender's connection", async (t) => 
     }, /limit is/],
     ["a truncated call", () => {
       const w = new WireWriter();
-      const start = w.beginFrame(F_CALL);
+      const start = w.beginFrame(FRAME_KINDS.call);
       w.u16(4); // MidiOpen
       w.u32(1);
       w.u16(200); // a name of 200 bytes that is not there
@@ -259,7 +256,7 @@ Deno.test("malformed frames close only their sender's connection", async (t) => 
     }, /Truncated frame/],
     ["an unknown call id", () => {
       const w = new WireWriter();
-      const start = w.beginFrame(F_CALL);
+      const start = w.beginFrame(FRAME_KINDS.call);
       w.u16(60_000);
       w.u32(0);
       w.endFrame(start);
@@ -267,7 +264,7 @@ Deno.test("malformed frames close only their sender's connection", async (t) => 
     }, /unknown call id 60000/],
     ["a one-way call with a reply sequence", () => {
       const w = new WireWriter();
-      const start = w.beginFrame(F_CALL);
+      const start = w.beginFrame(FRAME_KINDS.call);
       w.u16(21); // MidiConnect
       w.u32(7);
       w.i16(1);
@@ -278,7 +275,7 @@ Deno.test("malformed frames close only their sender's connection", async (t) => 
     }, /takes no reply sequence/],
     ["trailing bytes after a SysEx event", () => {
       const w = new WireWriter();
-      const start = w.beginFrame(F_CALL);
+      const start = w.beginFrame(FRAME_KINDS.call);
       w.u16(23); // MidiSend
       w.u32(0);
       w.u32(0); // date
@@ -351,7 +348,7 @@ Deno.test("random frames after a valid HELLO never crash the server", async () =
     const w = new WireWriter();
     for (let f = 0; f < 1 + random.int(4); f++) {
       const start = w.beginFrame(
-        random.int(4) === 0 ? random.int(256) : F_CALL,
+        random.int(4) === 0 ? random.int(256) : FRAME_KINDS.call,
       );
       w.u16(random.int(40));
       w.u32(random.int(3));

@@ -231,3 +231,190 @@ Deno.test("64 client processes use the server at once", async () => {
     await stopAll(agents);
   }
 });
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const MIDIOpenAppl = 1, MIDICloseAppl = 2, MIDIChgName = 3, MIDIChgConnect = 4;
+
+/**
+ * Runs `source` as a program file of its own outside this checkout, with its
+ * configuration, as the README says; kills it after `timeoutMs`.
+ */
+async function runScript(
+  source: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number; out: string; err: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "midishare-script-" });
+  try {
+    await Deno.writeTextFile(`${dir}/program.ts`, source);
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", `${ROOT}deno.json`, `${dir}/program.ts`],
+      cwd: dir,
+      env: { NO_COLOR: "1", ...env },
+      stdin: "null",
+      signal: AbortSignal.timeout(timeoutMs),
+    }).output();
+    const text = new TextDecoder();
+    return { code, out: text.decode(stdout), err: text.decode(stderr) };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the README's program prints its note, then ends by itself", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const section = readme.slice(
+    readme.indexOf("## Using MidiShare from a program"),
+  );
+  const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(example !== undefined, "the README has no program example");
+  await using server = await startServer();
+  const { code, out, err } = await runScript(example, {
+    MIDISHARE_SOCKET: server.socketPath,
+  });
+  assert.equal(code, 0, err);
+  assert.match(out, /^note 60 at \d+$/m);
+});
+
+Deno.test("a program whose applications are closed ends, after its last calls reached the server", async () => {
+  const dir = await tempSocketDir();
+  const socketPath = `${dir}/ms.sock`;
+  // A server started on demand, which lingers after its last application.
+  const env = { ...autoStartEnv(), MIDISHARE_SOCKET: socketPath };
+  const stays = startAgent(socketPath, "stays", env);
+  try {
+    const s = await stays.call("MidiOpen", "stays") as number;
+    await stays.run("collect", { ref: s });
+    await stays.run("watchAlarms", { ref: s });
+    const { code, err } = await runScript(
+      `import {
+  MidiClose, MidiConnect, MidiGetNamedAppl, MidiGetTime, MidiNewEv, MidiOpen,
+  MidiSendAt, MidiSetField, MidiSetName, MidiTask, typeKeyOn,
+} from "@midishare/client";
+
+const me = await MidiOpen("leaving");
+const stays = await MidiGetNamedAppl("stays");
+MidiConnect(me, stays, true);
+const note = MidiNewEv(typeKeyOn)!;
+MidiSetField(note, 0, 64);
+MidiSetField(note, 1, 100);
+const date = MidiGetTime() + 200;
+MidiSendAt(me, note, date);
+// MidiClose discards what its application still has scheduled (spec 7.2): close
+// after the note's date. The rename and the close are the program's last calls.
+MidiTask(() => {
+  MidiSetName(stays, "told");
+  MidiClose(me);
+}, date + 1, me);
+`,
+      env,
+    );
+    assert.equal(code, 0, err);
+    const [note] = await gather<{ fields: number[]; refNum: number }>(
+      stays,
+      "received",
+      1,
+    );
+    assert.deepEqual(note?.fields, [64, 100]);
+    assert.equal(await stays.call("MidiGetName", s), "told");
+    const alarms = await gather<{ code: number }>(stays, "alarms", 4);
+    assert.deepEqual(alarms.map((a) => a.code & 0xffff), [
+      MIDIOpenAppl,
+      MIDIChgConnect,
+      MIDIChgName,
+      MIDICloseAppl,
+    ]);
+  } finally {
+    await stopAll([stays]);
+    await waitFor(
+      async () => !(await isListening(socketPath)),
+      "the server to quit",
+    );
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a resolved call shows every earlier call of its client in the counts, also to other clients", async () => {
+  await using server = await startServer();
+  await using a = startAgent(server.socketPath, "a");
+  await using b = startAgent(server.socketPath, "b");
+  assert.equal(await a.call("MidiShare"), true);
+  assert.equal(await b.call("MidiShare"), true);
+  type Step = { value: unknown; appls: number; drivers: number };
+  const counts = (steps: Step[]) => steps.map((s) => [s.appls, s.drivers]);
+  const seenByB = async () => {
+    const [step] = await b.run("calls", { calls: [["MidiGetName", 0]] }) as [
+      Step,
+    ];
+    return [step.appls, step.drivers];
+  };
+  for (let i = 0; i < 20; i++) {
+    // From dormant: the first open wakes MidiShare (0 and 127), the last close
+    // puts it to sleep.
+    const opened = await a.run("calls", {
+      calls: [["MidiOpen", "x"], ["MidiOpen", "y"]],
+    }) as Step[];
+    assert.deepEqual(counts(opened), [[2, 1], [3, 1]], `round ${i}`);
+    assert.deepEqual(await seenByB(), [3, 1], `round ${i}`);
+    const drivers = await a.run("calls", {
+      calls: [
+        ["MidiRegisterDriver", { name: "d", version: 100 }, {}],
+        ["MidiClose", opened[0]!.value],
+        ["MidiShare"],
+      ],
+    }) as Step[];
+    assert.deepEqual(counts(drivers).slice(0, 1), [[3, 2]], `round ${i}`);
+    assert.deepEqual(counts(drivers).slice(2), [[2, 2]], `round ${i}`);
+    assert.deepEqual(await seenByB(), [2, 2], `round ${i}`);
+    const closed = await a.run("calls", {
+      calls: [
+        ["MidiUnregisterDriver", drivers[0]!.value],
+        ["MidiShare"],
+        ["MidiClose", opened[1]!.value],
+        ["MidiShare"],
+      ],
+    }) as Step[];
+    assert.deepEqual(counts(closed)[1], [2, 1], `round ${i}`);
+    assert.deepEqual(counts(closed)[3], [0, 0], `round ${i}`);
+    assert.deepEqual(await seenByB(), [0, 0], `round ${i}`);
+  }
+});
+
+Deno.test("a client that only sends learns that its server is lost, and comes back with a new server", async () => {
+  await using first = await startServer();
+  await using sender = startAgent(first.socketPath, "sender");
+  const ref = await sender.call("MidiOpen", "sender") as number;
+  await sender.run("watchAlarms", { ref });
+  // An event still to come, and no call waiting for the server.
+  await sender.run("send", {
+    ref,
+    type: typeKeyOn,
+    fields: [60, 100],
+    in: 5000,
+  });
+  first.child.kill("SIGKILL");
+  await first.child.status;
+  assert.deepEqual(await gather(sender, "alarms", 1), [{
+    ref,
+    code: (ref << 16) | MIDICloseAppl,
+  }]);
+  assert.match(await sender.run("lost") as string, /MidiShare server/);
+  assert.equal(await sender.call("MidiShare"), false);
+  await assert.rejects(sender.call("MidiOpen", "x"), { code: "UNREACHABLE" });
+  // No server yet (the agent never starts one): passive, ready to try again.
+  assert.equal(await sender.call("reconnect"), false);
+  assert.equal(
+    (await sender.run("state") as { state: string }).state,
+    "passive",
+  );
+  await using second = await startServer({ socketPath: first.socketPath });
+  assert.equal(await sender.call("reconnect"), true);
+  const again = await sender.call("MidiOpen", "sender") as number;
+  await using receiver = startAgent(second.socketPath, "receiver");
+  const r = await receiver.call("MidiOpen", "receiver") as number;
+  await receiver.run("collect", { ref: r });
+  await sender.call("MidiConnect", again, r, true);
+  await sender.run("send", { ref: again, type: typeKeyOn, fields: [62, 90] });
+  const [got] = await gather<{ fields: number[] }>(receiver, "received", 1);
+  assert.deepEqual(got?.fields, [62, 90]);
+});

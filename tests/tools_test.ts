@@ -1,7 +1,14 @@
 // Integration: the status, connect and display tools against a real server.
 
 import assert from "node:assert/strict";
-import { startAgent, startServer, tempSocketDir, waitFor } from "./_harness.ts";
+import {
+  freeze,
+  socketsOn,
+  startAgent,
+  startServer,
+  tempSocketDir,
+  waitFor,
+} from "./_harness.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -140,4 +147,78 @@ Deno.test("display prints the events its application receives", async () => {
   assert.equal(code, 0);
   assert.match(out, /player\s+port\s+0\s+ch\s+2\s+Note\s+60 100 250/);
   assert.match(out, /CtrlChange\s+7 90/);
+});
+
+/** Starts a tool with its output piped; it is killed after `timeoutMs`. */
+function spawnTool(args: string[], timeoutMs = 30_000): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
+  }).spawn();
+}
+
+/** Exit code, standard output and the lines of standard error of a tool. */
+async function ended(
+  child: Deno.ChildProcess,
+): Promise<{ code: number; out: string; errLines: string[] }> {
+  const { code, stdout, stderr } = await child.output();
+  const text = new TextDecoder();
+  const err = text.decode(stderr).trim();
+  return {
+    code,
+    out: text.decode(stdout),
+    errLines: err === "" ? [] : err.split("\n"),
+  };
+}
+
+Deno.test("display says in one line that the server is lost, and exits with 1", async () => {
+  await using server = await startServer();
+  await using agent = startAgent(server.socketPath, "player");
+  await agent.call("MidiOpen", "player");
+  const display = spawnTool(["display", "--socket", server.socketPath]);
+  await waitFor(
+    async () => await agent.call("MidiGetNamedAppl", "display") as number > 0,
+    "display",
+    30_000,
+  );
+  server.child.kill("SIGKILL");
+  const { code, errLines } = await ended(display);
+  assert.equal(code, 1);
+  assert.equal(errLines.length, 1, errLines.join("\n"));
+  assert.match(errLines[0]!, /MidiShare server/);
+});
+
+Deno.test("status and connect say in one line that the server is lost before it answers, and exit with 1", async () => {
+  await using server = await startServer();
+  // A frozen server takes connections but answers nothing: both tools wait in
+  // the middle of their call when it dies.
+  await freeze(server.child);
+  const before = await socketsOn(server.socketPath);
+  const status = spawnTool(["status", "--socket", server.socketPath]);
+  const connect = spawnTool([
+    "connect",
+    "--socket",
+    server.socketPath,
+    "a",
+    "b",
+  ]);
+  await waitFor(
+    async () => await socketsOn(server.socketPath) === before + 2,
+    "both tools to connect",
+    30_000,
+  );
+  server.child.kill("SIGKILL");
+  for (
+    const [name, child] of [["status", status], ["connect", connect]] as const
+  ) {
+    const { code, out, errLines } = await ended(child);
+    assert.equal(code, 1, name);
+    assert.equal(out, "", name);
+    assert.equal(errLines.length, 1, `${name}: ${errLines.join("\n")}`);
+    assert.match(errLines[0]!, /MidiShare server/, name);
+  }
 });

@@ -10,35 +10,33 @@
  * @module
  */
 
-import { MidiShareError } from "@midishare/kernel/errors";
-import type { ClientInbox } from "@midishare/kernel";
+import { MidiShareError } from "@midishare/kernel/api";
+import type { NotificationReceiver } from "@midishare/kernel/contract";
+import { type CellPool, eventDate, NIL } from "@midishare/kernel/memory";
 import { epochNow } from "./clock.ts";
 import { logDebug } from "./logger.ts";
 import {
+  checkSocketPath,
   defaultSocketPath,
   ensurePrivateDir,
   socketDir,
 } from "./socket_path.ts";
 import type { StubRuntime } from "./stub_runtime.ts";
 import {
-  F_APPL_ALARM,
-  F_BYE,
-  F_CALL,
-  F_DELIVER,
-  F_DORMANT,
-  F_DTASK,
-  F_END_TICK,
-  F_HELLO,
-  F_REFUSE,
-  F_REPLY,
-  F_RUN_TASK,
-  F_SLEEP,
-  F_STATE,
-  F_WAKEUP,
-  F_WELCOME,
+  beginCall,
+  peekProtocol,
+  readServerFrame,
+  type ServerFrameReceiver,
+  writeHello,
+} from "./gen/frames_gen.ts";
+import {
+  eventWireSize,
+  MAX_CLIENT_NAME_LENGTH,
+  MAX_EVENT_BYTES,
   MAX_FRAME_BYTES,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
+  type ReadEventResult,
   WireReader,
   WireWriter,
 } from "./wire.ts";
@@ -47,22 +45,10 @@ import {
 export type ClientState = "passive" | "active" | "exception";
 
 /**
- * Receives the server's notifications, in server order: the kernel's client inbox
- * (tasks, alarms, driver calls), plus the deliveries read straight off the wire.
+ * The client side of a runtime: it receives the server's notifications, in server
+ * order, and answers what the runtime needs to know of the client.
  */
-export interface NotificationHandler extends
-  Pick<
-    ClientInbox,
-    | "runTask"
-    | "readyDTask"
-    | "endTick"
-    | "applAlarm"
-    | "driverWakeup"
-    | "driverSleep"
-    | "dormant"
-  > {
-  /** An event for `refNum`'s FIFO, to read with `r.event(...)`. */
-  deliver(refNum: number, r: WireReader): void;
+export interface NotificationHandler extends NotificationReceiver {
   /** Whether this client still has applications or drivers open. */
   hasOpenRefnums(): boolean;
   /** The server is gone: the client's applications are closed. */
@@ -125,7 +111,8 @@ export class ClientRuntime implements StubRuntime {
   #seq = 0;
   readonly #pending = new Map<number, Pending>();
   #isFlushScheduled = false;
-  #isWriting = false;
+  // The write under way, if any.
+  #writing: Promise<void> | null = null;
   #byeReason: string | null = null;
   #welcome: PromiseWithResolvers<void> | null = null;
   // Mirrored server state (spec §7.1: client-side reads of shared state).
@@ -139,6 +126,12 @@ export class ClientRuntime implements StubRuntime {
   #floorTime = 0;
   #clientId = 0;
   #helloSentAt = 0;
+  readonly #event: ReadEventResult = { cell: NIL, end: 0 };
+  readonly #receiver: ServerFrameReceiver = this.#createReceiver();
+  // Resolved when the client enters the exception state; replaced when it leaves it.
+  #lost = Promise.withResolvers<MidiShareError>();
+  // Whether the connection keeps the process alive (Deno's default for a new one).
+  #isRefed = true;
 
   /** A passive client runtime; nothing happens until the first call after {@link setHandler}. */
   constructor(options: ClientRuntimeOptions = {}) {
@@ -179,6 +172,28 @@ export class ClientRuntime implements StubRuntime {
   /** Whether MidiShare is awake, from the mirrored state. */
   get isAwake(): boolean {
     return this.#isAwake;
+  }
+
+  /**
+   * Resolves, with the error later calls reject with, when the client enters the
+   * exception state (the server is gone or the channel broke); at once when it is in
+   * it. Never rejects. After {@link leaveException}, a new promise waits for the next
+   * loss.
+   */
+  get lost(): Promise<MidiShareError> {
+    return this.#lost.promise;
+  }
+
+  /**
+   * Leaves the exception state: the client is passive again, so that its next call
+   * connects to a server (starting one unless `autoStart` is false). Does nothing in
+   * the other states.
+   */
+  leaveException(): void {
+    if (this.#state !== "exception") return;
+    this.#state = "passive";
+    this.#exception = "";
+    this.#lost = Promise.withResolvers<MidiShareError>();
   }
 
   /** `MidiGetTime`, computed locally from the origin the server handed over. */
@@ -225,7 +240,11 @@ export class ClientRuntime implements StubRuntime {
     return this.#connecting;
   }
 
-  /** Closes the connection (the server then closes this client's applications). */
+  /**
+   * Writes what is queued, then closes the connection (the server then closes this
+   * client's applications and drivers). The client is passive afterwards when the
+   * handler has nothing open any more.
+   */
   async close(): Promise<void> {
     await this.#flushNow();
     const conn = this.#conn;
@@ -235,6 +254,16 @@ export class ClientRuntime implements StubRuntime {
 
   // ---- StubRuntime
 
+  checkEvent(pool: CellPool, cell: number): void {
+    // Checked here: a frame over the limit would make the server drop the connection.
+    const size = eventWireSize(pool, cell);
+    if (size > MAX_EVENT_BYTES) {
+      throw new RangeError(
+        `Cannot send the event: it takes ${size} bytes, more than the ${MAX_EVENT_BYTES} an event may take between processes; it was not sent and is still yours`,
+      );
+    }
+  }
+
   beginCall(callId: number, isRequest: boolean): WireWriter {
     if (this.#state === "exception") {
       this.#scratch.reset();
@@ -243,10 +272,8 @@ export class ClientRuntime implements StubRuntime {
     }
     if (this.#state === "passive") this.connect().catch(() => {});
     const out = this.#out;
-    this.#frameStart = out.beginFrame(F_CALL);
-    out.u16(callId);
     this.#frameSeq = isRequest ? (this.#seq = (this.#seq % 0x7fffffff) + 1) : 0;
-    out.u32(this.#frameSeq);
+    this.#frameStart = beginCall(out, callId, this.#frameSeq);
     return out;
   }
 
@@ -269,8 +296,28 @@ export class ClientRuntime implements StubRuntime {
       resolve: resolve as (value: unknown) => void,
       reject,
     });
+    this.#updateRef();
     this.#scheduleFlush();
     return promise;
+  }
+
+  /**
+   * Lets the process end while this client has nothing left to do, as Deno does for
+   * its own resources: the connection keeps the process alive only while an
+   * application or driver is open, a request waits for its reply or frames wait to be
+   * written. (Scheduled tasks and DTasks belong to open applications.) Called after
+   * each of those can have changed; the frames a call queues are written by an
+   * operation that keeps the process alive by itself, and this runs again after it.
+   */
+  #updateRef(): void {
+    const conn = this.#conn;
+    if (conn === null) return;
+    const hasWork = this.#pending.size > 0 || this.#out.length > 0 ||
+      this.#writing !== null || this.#handler!.hasOpenRefnums();
+    if (hasWork === this.#isRefed) return;
+    this.#isRefed = hasWork;
+    if (hasWork) conn.ref();
+    else conn.unref();
   }
 
   // ---- Connection
@@ -287,15 +334,18 @@ export class ClientRuntime implements StubRuntime {
       conn = await this.#startServer();
     }
     this.#conn = conn;
+    this.#isRefed = true;
     this.#byeReason = null;
     this.#welcome = Promise.withResolvers<void>();
     const hello = new WireWriter(128);
-    const start = hello.beginFrame(F_HELLO);
-    hello.u32(PROTOCOL_MAGIC);
-    hello.u16(PROTOCOL_VERSION);
-    hello.u32(Deno.pid);
-    hello.str(this.#options.name ?? "");
-    hello.endFrame(start);
+    writeHello(
+      hello,
+      PROTOCOL_MAGIC,
+      PROTOCOL_VERSION,
+      Deno.pid,
+      // The server refuses a HELLO over MAX_HELLO_BYTES: a name is only a label.
+      (this.#options.name ?? "").slice(0, MAX_CLIENT_NAME_LENGTH),
+    );
     this.#helloSentAt = epochNow();
     await writeAll(conn, hello.bytes.subarray(0, hello.length));
     this.#readLoop(conn);
@@ -304,7 +354,22 @@ export class ClientRuntime implements StubRuntime {
     this.#scheduleFlush();
   }
 
+  /**
+   * Connects when a server listens; null when none does. The socket's directory and
+   * file are checked first (socket_path.ts): a socket another user could have put
+   * there is refused before a byte is sent to it.
+   */
   async #tryConnect(): Promise<Deno.UnixConn | null> {
+    let isThere: boolean;
+    try {
+      isThere = await checkSocketPath(this.#socketPath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw new MidiShareError("UNREACHABLE", (error as Error).message, {
+        cause: error,
+      });
+    }
+    if (!isThere) return null;
     try {
       return await Deno.connect({ transport: "unix", path: this.#socketPath });
     } catch (error) {
@@ -326,8 +391,14 @@ export class ClientRuntime implements StubRuntime {
    */
   async #startServer(): Promise<Deno.UnixConn> {
     const path = this.#socketPath;
-    if (this.#options.socketPath === undefined) {
+    try {
       await ensurePrivateDir(socketDir(path));
+    } catch (error) {
+      throw new MidiShareError(
+        "UNREACHABLE",
+        (error as Error).message,
+        { cause: error },
+      );
     }
     using lock = await Deno.open(`${path}.start`, {
       create: true,
@@ -373,11 +444,20 @@ export class ClientRuntime implements StubRuntime {
     });
   }
 
-  async #flushNow(): Promise<void> {
-    if (this.#state !== "active" || this.#isWriting) return;
+  /** Writes what is queued; resolves when it is written (or the socket broke). */
+  #flushNow(): Promise<void> {
+    // A write under way takes the frames queued meanwhile before it ends.
+    if (this.#writing !== null) return this.#writing;
     const conn = this.#conn;
-    if (conn === null) return;
-    this.#isWriting = true;
+    if (this.#state !== "active" || conn === null || this.#out.length === 0) {
+      return Promise.resolve();
+    }
+    this.#writing = this.#writeQueued(conn);
+    return this.#writing;
+  }
+
+  async #writeQueued(conn: Deno.UnixConn): Promise<void> {
+    await Promise.resolve(); // so that #writing is set before this can end
     try {
       while (this.#out.length > 0) {
         const batch = this.#out;
@@ -389,8 +469,9 @@ export class ClientRuntime implements StubRuntime {
     } catch {
       // The read loop sees the broken socket and moves to the exception state.
     } finally {
-      this.#isWriting = false;
+      this.#writing = null;
     }
+    this.#updateRef();
   }
 
   // ---- Reading
@@ -427,6 +508,7 @@ export class ClientRuntime implements StubRuntime {
         }
         buf.copyWithin(0, pos, length);
         length -= pos;
+        this.#updateRef();
       }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
@@ -440,65 +522,56 @@ export class ClientRuntime implements StubRuntime {
   }
 
   #frame(r: WireReader): void {
-    const h = this.#handler!;
-    switch (r.u8()) {
-      case F_DELIVER: {
-        const ref = r.u8();
-        this.#reached(r.view.getUint32(r.pos, true));
-        h.deliver(ref, r);
-        return;
-      }
-      case F_RUN_TASK: {
-        const ref = r.u8(), id = r.i32(), serial = r.i32(), date = r.u32();
-        this.#reached(date);
-        h.runTask(ref, id, serial, date);
-        return;
-      }
-      case F_DTASK: {
-        const ref = r.u8(), id = r.i32(), serial = r.i32(), date = r.u32();
-        this.#reached(date);
-        h.readyDTask(ref, id, serial, date);
-        return;
-      }
-      case F_END_TICK:
-        h.endTick();
-        return;
-      case F_REPLY:
-        this.#reply(r);
-        return;
-      case F_APPL_ALARM:
-        h.applAlarm(r.u8(), r.i32());
-        return;
-      case F_WAKEUP:
-        h.driverWakeup(r.u8());
-        return;
-      case F_SLEEP:
-        h.driverSleep(r.u8());
-        return;
-      case F_DORMANT:
-        h.dormant();
-        return;
-      case F_STATE:
-        this.#readState(r);
-        return;
-      case F_WELCOME:
-        this.#readWelcome(r);
-        return;
-      case F_REFUSE:
-        this.#exception = `The server refused this client: ${r.str()}`;
-        this.#state = "exception";
-        this.#welcome?.reject(this.#unreachable());
-        return;
-      case F_BYE:
-        this.#byeReason = r.str();
-        return;
-      default:
-        throw new SyntaxError("Unknown frame kind from the server");
+    // Another version may lay its welcome out differently: only its first fields,
+    // the magic number and the version, are read the same way by every version.
+    const protocol = peekProtocol(r);
+    if (
+      protocol !== null &&
+      (protocol[0] !== PROTOCOL_MAGIC || protocol[1] !== PROTOCOL_VERSION)
+    ) throw new SyntaxError("The server answered with another protocol");
+    if (!readServerFrame(r, this.#receiver, this.#event)) {
+      throw new SyntaxError("Unknown frame kind from the server");
     }
   }
 
-  #reply(r: WireReader): void {
-    const seq = r.u32();
+  /** What the frames from the server go to. */
+  #createReceiver(): ServerFrameReceiver {
+    const h = () => this.#handler!;
+    return {
+      eventPool: () => h().eventPool(),
+      deliver: (ref, port, pool, cell) => {
+        this.#reached(eventDate(pool, cell));
+        h().deliver(ref, port, pool, cell);
+      },
+      runTask: (ref, id, serial, date) => {
+        this.#reached(date);
+        h().runTask(ref, id, serial, date);
+      },
+      readyDTask: (ref, id, serial, date) => {
+        this.#reached(date);
+        h().readyDTask(ref, id, serial, date);
+      },
+      endTick: () => h().endTick(),
+      applAlarm: (ref, code) => h().applAlarm(ref, code),
+      driverWakeup: (ref) => h().driverWakeup(ref),
+      driverSleep: (ref) => h().driverSleep(ref),
+      dormant: () => h().dormant(),
+      stateChanged: (appls, drivers, isAwake, origin) =>
+        this.#setState(appls, drivers, isAwake, origin),
+      welcome: (...args) => this.#welcomed(...args),
+      refuse: (message) => {
+        this.#exception = `The server refused this client: ${message}`;
+        this.#state = "exception";
+        this.#welcome?.reject(this.#unreachable());
+      },
+      reply: (seq, r) => this.#reply(seq, r),
+      bye: (reason) => {
+        this.#byeReason = reason;
+      },
+    };
+  }
+
+  #reply(seq: number, r: WireReader): void {
     const pending = this.#pending.get(seq);
     if (pending === undefined) return;
     this.#pending.delete(seq);
@@ -507,25 +580,39 @@ export class ClientRuntime implements StubRuntime {
     pending.resolve(result);
   }
 
-  #readState(r: WireReader): void {
-    const wasAwake = this.#isAwake;
-    if (wasAwake) this.#frozenTime = this.time();
-    this.#applCount = r.u16();
-    this.#driverCount = r.u16();
-    this.#isAwake = r.bool();
-    const origin = r.f64();
-    if (origin !== this.#origin) this.#floorTime = 0; // a new wake-up: time restarts
+  #setState(
+    applCount: number,
+    driverCount: number,
+    isAwake: boolean,
+    origin: number,
+  ): void {
+    if (this.#isAwake) this.#frozenTime = this.time();
+    this.#applCount = applCount;
+    this.#driverCount = driverCount;
+    this.#isAwake = isAwake;
+    // NaN !== NaN: only a real change of origin is a new wake-up.
+    const isNewOrigin = !(origin === this.#origin ||
+      (Number.isNaN(origin) && Number.isNaN(this.#origin)));
+    if (isNewOrigin) this.#floorTime = 0; // a new wake-up: time restarts
     this.#origin = origin;
   }
 
-  #readWelcome(r: WireReader): void {
+  #welcomed(
+    magic: number,
+    version: number,
+    clientId: number,
+    _serverPid: number,
+    serverNow: number,
+    applCount: number,
+    driverCount: number,
+    isAwake: boolean,
+    origin: number,
+  ): void {
     const now = epochNow();
-    if (r.u32() !== PROTOCOL_MAGIC || r.u16() !== PROTOCOL_VERSION) {
+    if (magic !== PROTOCOL_MAGIC || version !== PROTOCOL_VERSION) {
       throw new SyntaxError("The server answered with another protocol");
     }
-    this.#clientId = r.u16();
-    r.u32(); // server pid
-    const serverNow = r.f64();
+    this.#clientId = clientId;
     // Server and client read the same system clock: trust it, unless the server's
     // reading falls outside this handshake, which only a clock that differs explains.
     // (The round trip's midpoint is no better: its two halves are not symmetric.)
@@ -533,7 +620,7 @@ export class ClientRuntime implements StubRuntime {
     this.#clockOffset = isConsistent
       ? 0
       : serverNow - (this.#helloSentAt + now) / 2;
-    this.#readState(r);
+    this.#setState(applCount, driverCount, isAwake, origin);
     this.#welcome?.resolve();
   }
 
@@ -564,6 +651,7 @@ export class ClientRuntime implements StubRuntime {
     if (this.#state === "exception" && wasActive) {
       this.#handler!.lost(this.#exception);
     }
+    if (this.#state === "exception") this.#lost.resolve(error);
   }
 
   #unreachable(detail?: string): MidiShareError {

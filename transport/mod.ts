@@ -1,6 +1,6 @@
 /**
  * The wire protocol of MidiShare: the interface table, framing and event
- * linearization, the shared-memory ring of the server, the client's socket runtime and
+ * linearization, the client's socket runtime and
  * state machine, the socket location, and the project's logger. The generated stubs
  * live in `gen/` and are reached through their own exports.
  *
@@ -36,17 +36,23 @@ export {
 } from "./interface.ts";
 export {
   configureLog,
+  escapeControls,
   logDebug,
   logInfo,
   type LogLevel,
   logLevel,
+  type LogOptions,
   logWarn,
+  quoteName,
   reportCallbackError,
 } from "./logger.ts";
-export { createRingBuffer, Ring } from "./ring.ts";
 export {
+  checkSocketDir,
+  checkSocketFile,
+  checkSocketPath,
   defaultSocketDir,
   defaultSocketPath,
+  describeFileKind,
   ensurePrivateDir,
   socketDir,
 } from "./socket_path.ts";

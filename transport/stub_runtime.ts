@@ -5,10 +5,16 @@
  * @module
  */
 
+import type { CellPool } from "@midishare/kernel/memory";
 import type { WireReader, WireWriter } from "./wire.ts";
 
 /** The client runtime as the generated stubs see it. */
 export interface StubRuntime {
+  /**
+   * Checks that an event may cross, before its call frame starts.
+   * @throws {RangeError} for an event larger than a frame may carry; it was not sent
+   */
+  checkEvent(pool: CellPool, cell: number): void;
   /** Starts a call frame for `callId`; returns the writer to put the arguments in. */
   beginCall(callId: number, isRequest: boolean): WireWriter;
   /** Finishes a one-way call; it takes effect in call order. */

@@ -4,7 +4,8 @@
  * pool cells.
  *
  * A frame is a 32-bit little-endian payload length, then the payload, whose first
- * byte is the frame kind. Numbers are little-endian; strings are a 16-bit byte length
+ * byte is the frame kind. The frames themselves are laid out by the generated codecs
+ * of `gen/` (from the tables of `interface.ts`); this module is their one runtime. Numbers are little-endian; strings are a 16-bit byte length
  * then UTF-8. An event is 8 bytes (date u32, type, refNum, port, chan) then, by
  * storage class: S 4 info bytes, P 4 × i32, V a u32 byte count and the bytes.
  *
@@ -13,7 +14,7 @@
  * @module
  */
 
-import { CELL_WORDS, type CellPool, NIL } from "@midishare/kernel/cell_pool";
+import { CELL_WORDS, type CellPool, NIL } from "@midishare/kernel/memory";
 import {
   B_EXT_DATA,
   CLASS_P,
@@ -25,47 +26,48 @@ import {
   W_COUNT,
   W_INFO,
   W_LAST,
-} from "@midishare/kernel/event_layout";
+} from "@midishare/kernel/memory";
 
 /** First four bytes of a `HELLO` and a `WELCOME`: "MSHR". */
 export const PROTOCOL_MAGIC = 0x5248534d;
-/** Version of this protocol; a peer with another one is refused. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version of this protocol; a peer with another one is refused. Version 2: every
+ * frame that is not a call is laid out by the generated codecs (the delivered event
+ * carries its port beside it, the state its origin).
+ */
+export const PROTOCOL_VERSION = 2;
 /** Largest event on the wire (head included): a SysEx of almost 4 MiB. */
 export const MAX_EVENT_BYTES: number = 4 * 1024 * 1024;
 /** Largest frame payload accepted: an event of {@link MAX_EVENT_BYTES} and its call. */
 export const MAX_FRAME_BYTES: number = MAX_EVENT_BYTES + 256;
+/** Largest frame payload a server accepts before the handshake: a HELLO is tiny. */
+export const MAX_HELLO_BYTES = 4096;
+/** Characters of a client's name a HELLO carries; a longer name is cut. */
+export const MAX_CLIENT_NAME_LENGTH = 31;
 
-/** Frame kinds, client to server. */
-export const F_HELLO = 0x01;
-/** A call: u16 call id, u32 sequence (0 for one-way), arguments. */
-export const F_CALL = 0x02;
-/** Server to client: handshake accepted. */
-export const F_WELCOME = 0x81;
-/** Server to client: handshake refused, with a message; the server then closes. */
-export const F_REFUSE = 0x82;
-/** Server to client: u32 sequence, then the result. */
-export const F_REPLY = 0x83;
-/** Server to client: u8 refnum, then an event for its FIFO. */
-export const F_DELIVER = 0x84;
-/** Server to client: u8 refnum, u32 task id, i32 serial, u32 date. */
-export const F_RUN_TASK = 0x85;
-/** Server to client: a DTask reached its date (same fields as `F_RUN_TASK`). */
-export const F_DTASK = 0x86;
-/** Server to client: the tick's deliveries are done. */
-export const F_END_TICK = 0x87;
-/** Server to client: u8 refnum, i32 change code. */
-export const F_APPL_ALARM = 0x88;
-/** Server to client: u8 driver refnum waking up. */
-export const F_WAKEUP = 0x89;
-/** Server to client: u8 driver refnum going to sleep. */
-export const F_SLEEP = 0x8a;
-/** Server to client: MidiShare went dormant. */
-export const F_DORMANT = 0x8b;
-/** Server to client: u16 appls, u16 drivers, u8 awake, f64 origin epoch ms. */
-export const F_STATE = 0x8c;
-/** Server to client: the server is stopping (string reason); the socket closes next. */
-export const F_BYE = 0x8d;
+/**
+ * Where a generated encoder writes one frame whose size it knows: the server's output
+ * ring, a socket writer's buffer.
+ */
+export interface FrameOut {
+  /**
+   * Reserves a frame of `payloadBytes` (its kind byte included) and writes its length
+   * prefix; returns the offset of the kind byte in {@link bytes}, or −1 when there is
+   * no room (the frame is dropped, and the output says so in its own way).
+   */
+  openFrame(payloadBytes: number): number;
+  /** The buffer the offset of {@link openFrame} points into (read it afterwards). */
+  readonly bytes: Uint8Array;
+  /** A view on {@link bytes}. */
+  readonly view: DataView;
+  /** Finishes the frame opened last. */
+  closeFrame(): void;
+}
+
+/** A string as the wire carries it: UTF-8, cut at 65 535 bytes. */
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s).subarray(0, 0xffff);
+}
 
 /** Bytes of the fixed part of an event on the wire. */
 export const EVENT_HEAD_BYTES = 8;
@@ -214,7 +216,7 @@ function truncated(what: string): never {
  * A growable little-endian writer. Not real-time safe when it grows. Every method
  * reserves before it reads `bytes` or `view`: growing replaces them.
  */
-export class WireWriter {
+export class WireWriter implements FrameOut {
   /** The bytes written so far are `bytes[0..length)`. */
   bytes: Uint8Array;
   /** A view on {@link bytes}. */
@@ -323,6 +325,16 @@ export class WireWriter {
   endFrame(start: number): void {
     this.view.setUint32(start, this.length - start - 4, true);
   }
+
+  /** Reserves a frame of `payloadBytes`; see {@link FrameOut.openFrame}. */
+  openFrame(payloadBytes: number): number {
+    const start = this.reserve(4 + payloadBytes);
+    this.view.setUint32(start, payloadBytes, true);
+    return start + 4;
+  }
+
+  /** Nothing to do: the frame's length was written when it was opened. */
+  closeFrame(): void {}
 }
 
 /** A bounds-checked little-endian reader; every overrun is a `SyntaxError`. */

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createCellPool, NIL } from "@midishare/kernel";
+import { createCellPool, NIL } from "@midishare/kernel/memory";
 import {
   addBytes,
   getField,
   newEvent,
   setField,
-} from "@midishare/kernel/event_store";
+} from "@midishare/kernel/memory";
 import { type ReadEventResult, WireReader, WireWriter } from "./wire.ts";
 
 Deno.test("WireWriter keeps every value when it grows in the middle of a write", () => {

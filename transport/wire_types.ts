@@ -9,10 +9,10 @@
 
 import type {
   DriverInfos,
+  SlotInfos as TSlotInfos,
   SlotRefNum,
-  TSlotInfos,
-  TSyncInfo,
-} from "@midishare/kernel";
+  SyncInfo as TSyncInfo,
+} from "@midishare/kernel/api";
 import type { WireReader, WireWriter } from "./wire.ts";
 
 /** Bytes of a filter on the wire. */

@@ -11,19 +11,22 @@
  */
 
 import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
-import { ServerKernel } from "@midishare/kernel/server_kernel";
+import { ServerKernel } from "@midishare/kernel/server";
 import { epochNow } from "@midishare/transport/clock";
 import { dispatchCall } from "@midishare/transport/gen/kernel_dispatch_gen";
-import { logInfo, logWarn } from "@midishare/transport/logger";
-import { Ring } from "@midishare/transport/ring";
+import { logInfo, logWarn, quoteName } from "@midishare/transport/logger";
+import { Ring } from "./output_ring.ts";
 import {
-  F_REPLY,
-  F_WELCOME,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
   WireReader,
   WireWriter,
 } from "@midishare/transport/wire";
+import {
+  beginReply,
+  NotificationWriter,
+  writeWelcome,
+} from "@midishare/transport/gen/frames_gen";
 import { ServerClock } from "./server_clock.ts";
 import { TickStats } from "./tick_stats.ts";
 import {
@@ -41,7 +44,7 @@ import {
   type SharedMemory,
 } from "./shared_layout.ts";
 import { OutputBacklog } from "./output_backlog.ts";
-import { type OutputState, SocketSink } from "./socket_sink.ts";
+import { ClientOutput, type OutputState } from "./client_output.ts";
 
 /** How long the kernel polls for a next request after answering one, in ms. */
 export const SPIN_AFTER_REPLY_MS = 0.2;
@@ -83,20 +86,16 @@ class ServerKernelWithLog extends ServerKernel {
     return this.#clients.get(client) ?? `client ${client}`;
   }
 
-  /** What `RescanPorts` runs; −1 without a hardware driver. */
-  rescan: () => number = () => -1;
-
-  /** Rescans the hardware ports now; returns the number of slots, −1 without a driver. */
-  RescanPorts(): number {
-    return this.rescan();
-  }
-
   override MidiOpen(client: number, name: string): number {
     const ref = super.MidiOpen(client, name);
     if (ref >= 0) {
-      logInfo(`${this.#who(client)} opened "${name}" as refnum ${ref}`);
+      logInfo(
+        `${this.#who(client)} opened ${quoteName(name)} as refnum ${ref}`,
+      );
     } else {logWarn(
-        `${this.#who(client)} could not open "${name}": no free refnum`,
+        `${this.#who(client)} could not open ${
+          quoteName(name)
+        }: no free refnum`,
       );}
     return ref;
   }
@@ -105,7 +104,7 @@ class ServerKernelWithLog extends ServerKernel {
     const name = this.MidiGetName(ref);
     super.MidiClose(client, ref);
     if (name !== null && this.MidiGetName(ref) === null) {
-      logInfo(`${this.#who(client)} closed "${name}" (refnum ${ref})`);
+      logInfo(`${this.#who(client)} closed ${quoteName(name)} (refnum ${ref})`);
     }
   }
 
@@ -113,7 +112,9 @@ class ServerKernelWithLog extends ServerKernel {
     const ref = super.MidiRegisterDriver(client, name, version);
     if (ref >= 0) {
       logInfo(
-        `${this.#who(client)} registered driver "${name}" as refnum ${ref}`,
+        `${this.#who(client)} registered driver ${
+          quoteName(name)
+        } as refnum ${ref}`,
       );
       if (client <= MAX_CONNECTIONS) this.clientDrivers.add(ref);
     }
@@ -125,7 +126,9 @@ class ServerKernelWithLog extends ServerKernel {
     super.MidiUnregisterDriver(client, ref);
     if (name !== null && this.MidiGetName(ref) === null) {
       logInfo(
-        `${this.#who(client)} unregistered driver "${name}" (refnum ${ref})`,
+        `${this.#who(client)} unregistered driver ${
+          quoteName(name)
+        } (refnum ${ref})`,
       );
       this.clientDrivers.delete(ref);
     }
@@ -160,7 +163,7 @@ export class KernelLoop {
     hasOutput: false,
     backlog: new OutputBacklog(),
   };
-  readonly #sinks = new Map<number, SocketSink>();
+  readonly #outputs = new Map<number, ClientOutput>();
   readonly #clientNames = new Map<number, string>();
   readonly #reader = new WireReader(
     new Uint8Array(0),
@@ -180,6 +183,7 @@ export class KernelLoop {
   // When the last reply was written (performance.now()), 0 once spun for.
   #answeredAt = 0;
   #reportedDrops = 0;
+  #rescan: () => number = () => -1;
 
   /** A loop over the shared memory of the server. */
   constructor(memory: SharedMemory, options: KernelLoopOptions = {}) {
@@ -189,6 +193,11 @@ export class KernelLoop {
     this.#onInUse = options.onInUse ?? (() => {});
     this.kernel = new ServerKernelWithLog({
       pool: attachCellPool(memory.pool),
+      rescanPorts: () => this.#rescan(),
+      originMs: (isAwake) => {
+        this.clock.sync(isAwake);
+        return this.clock.origin;
+      },
       ...(options.describeServer
         ? { describeServer: options.describeServer }
         : {}),
@@ -202,7 +211,7 @@ export class KernelLoop {
 
   /** Sets what `RescanPorts` does (the hardware driver's rescan). */
   setRescan(rescan: () => number): void {
-    this.kernel.rescan = rescan;
+    this.#rescan = rescan;
   }
 
   /** Frames dropped because the output ring was full. */
@@ -373,58 +382,50 @@ export class KernelLoop {
   }
 
   #call(client: number, r: WireReader): void {
-    const sink = this.#sinks.get(client);
-    if (sink === undefined) return;
+    const output = this.#outputs.get(client);
+    if (output === undefined) return;
     const seq = r.u32(), callId = r.u16();
     const reply = this.#reply;
     reply.reset();
-    const start = reply.beginFrame(F_REPLY);
-    reply.u32(seq);
+    const start = beginReply(reply, seq);
     dispatchCall(this.kernel, client, callId, r, reply);
     if (seq === 0) return;
     reply.endFrame(start);
-    sink.writeFrames(reply.bytes, reply.length);
+    output.writeFrames(reply.bytes, reply.length);
     this.#answeredAt = performance.now();
   }
 
   #connect(client: number, r: WireReader): void {
     const pid = r.u32(), name = r.str();
     const label = `client ${client} (pid ${pid}${
-      name === "" ? "" : `, ${name}`
+      name === "" ? "" : `, ${quoteName(name)}`
     })`;
     this.#clientNames.set(client, label);
-    const sink = new SocketSink(
-      client,
-      this.#output,
-      this.clock,
-      this.#outputState,
-    );
-    if (!this.kernel.attachClient(client, sink)) {
+    const output = new ClientOutput(client, this.#output, this.#outputState);
+    if (!this.kernel.attachClient(client, new NotificationWriter(output))) {
       logWarn(`${label}: client id already in use`);
       return;
     }
-    this.#sinks.set(client, sink);
+    this.#outputs.set(client, output);
     logInfo(`${label} connected`);
-    const w = this.#reply;
-    w.reset();
-    const start = w.beginFrame(F_WELCOME);
-    w.u32(PROTOCOL_MAGIC);
-    w.u16(PROTOCOL_VERSION);
-    w.u16(client);
-    w.u32(Deno.pid);
-    w.f64(epochNow());
-    w.u16(this.kernel.MidiCountAppls());
-    w.u16(this.kernel.MidiCountDrivers());
-    w.bool(this.kernel.isAwake);
-    w.f64(this.clock.origin);
-    w.endFrame(start);
-    sink.writeFrames(w.bytes, w.length);
+    writeWelcome(
+      output,
+      PROTOCOL_MAGIC,
+      PROTOCOL_VERSION,
+      client,
+      Deno.pid,
+      epochNow(),
+      this.kernel.MidiCountAppls(),
+      this.kernel.MidiCountDrivers(),
+      this.kernel.isAwake,
+      this.clock.origin,
+    );
   }
 
   #disconnect(client: number): void {
-    if (!this.#sinks.has(client)) return;
+    if (!this.#outputs.has(client)) return;
     this.kernel.removeClient(client);
-    this.#sinks.delete(client);
+    this.#outputs.delete(client);
     logInfo(
       `${this.#clientNames.get(client) ?? `client ${client}`} disconnected`,
     );

@@ -7,6 +7,7 @@
 
 import { configureLog, logInfo } from "@midishare/transport/logger";
 import { KernelLoop } from "./kernel_loop.ts";
+import { openLogFile } from "./log_file.ts";
 import { raiseThreadPriority } from "./realtime_thread.ts";
 import { startHardwarePorts } from "./hardware_ports.ts";
 import type { KernelWorkerMessage, MainMessage } from "./messages.ts";
@@ -22,7 +23,13 @@ self.onmessage = (e) => {
   if (message.kind !== "start") return;
   configureLog({
     level: message.logLevel,
-    ...(message.logFile === undefined ? {} : { file: message.logFile }),
+    ...(message.logFile === undefined ? {} : {
+      sink: openLogFile(message.logFile, {
+        ...(message.logMaxBytes === undefined
+          ? {}
+          : { maxBytes: message.logMaxBytes }),
+      }),
+    }),
   });
   const report = raiseThreadPriority();
   logInfo(`kernel worker: ${report.timerSlack}, ${report.priority}`);

@@ -6,7 +6,10 @@
  *
  * A malformed, truncated, oversized or out-of-protocol frame closes only its sender's
  * connection, with a log line saying why. A client that does not read its socket is
- * closed once 64 MiB wait for it.
+ * closed once 64 MiB wait for it. A connection must send its HELLO, a frame of at
+ * most 4 KiB, within the handshake deadline. Every connection buffer counts against
+ * one memory budget; past it, the connection that holds the most is closed. Accept
+ * errors (descriptors running out) pause accepting, never end it (accept_loop.ts).
  *
  * Runs in the listening worker. Not real-time safe (sockets, promises); events are
  * decoded into cells without JavaScript objects.
@@ -15,19 +18,32 @@
  */
 
 import { attachCellPool, type CellPool, NIL } from "@midishare/kernel";
-import { freeEvent } from "@midishare/kernel/event_store";
+import { freeEvent } from "@midishare/kernel/memory";
 import {
   decodeCallArgs,
   isRequestCall,
 } from "@midishare/transport/gen/listener_decode_gen";
 import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
-import { Ring } from "@midishare/transport/ring";
+import { socketDir } from "@midishare/transport/socket_path";
+import { Ring } from "./output_ring.ts";
+import { acceptLoop } from "./accept_loop.ts";
 import {
-  F_BYE,
-  F_CALL,
-  F_HELLO,
-  F_REFUSE,
+  DEFAULT_LISTENER_LIMITS,
+  type ListenerLimits,
+  mebibytes,
+  MemoryBudget,
+  SHED_UNGREETED_AFTER_MS,
+} from "./connection_budget.ts";
+import {
+  type ClientFrameReceiver,
+  peekProtocol,
+  readClientFrame,
+  writeBye,
+  writeRefuse,
+} from "@midishare/transport/gen/frames_gen";
+import {
   MAX_FRAME_BYTES,
+  MAX_HELLO_BYTES,
   PROTOCOL_MAGIC,
   PROTOCOL_VERSION,
   type ReadEventResult,
@@ -52,6 +68,13 @@ const SPIN_FOR_REPLY_MS = 0.2;
 /** Bytes waiting for a client that does not read, before it is closed. */
 const MAX_PENDING_OUTPUT = 64 << 20;
 
+/** Read buffer of a connection before its HELLO: room for the largest HELLO. */
+const HELLO_BUFFER_BYTES = 8 * 1024;
+/** Read buffer of a greeted connection; a larger frame grows it to its size. */
+const READ_BUFFER_BYTES = 64 * 1024;
+/** Write queue of a connection; one grown past this shrinks back once written. */
+const WRITE_BUFFER_BYTES = 4096;
+
 /** A frame error: the sender's connection is closed with this reason. */
 class ProtocolError extends Error {
   override name = "ProtocolError";
@@ -63,13 +86,23 @@ class Connection {
   readonly conn: Deno.Conn;
   isGreeted = false;
   isClosed = false;
-  #out = new WireWriter(4096);
-  #spare = new WireWriter(4096);
+  /** When it was accepted (`performance.now()`). */
+  readonly acceptedAt = performance.now();
+  /** Closes it when no HELLO came in time; cleared by the HELLO. */
+  handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of its read buffer. */
+  inputBytes = 0;
+  #out = new WireWriter(WRITE_BUFFER_BYTES);
+  #spare = new WireWriter(WRITE_BUFFER_BYTES);
   #isWriting = false;
+  readonly #budget: MemoryBudget;
+  /** What {@link memoryBytes} was when last counted in the budget. */
+  #counted = 0;
 
-  constructor(id: number, conn: Deno.Conn) {
+  constructor(id: number, conn: Deno.Conn, budget: MemoryBudget) {
     this.id = id;
     this.conn = conn;
+    this.#budget = budget;
   }
 
   /** Bytes queued and not yet written. */
@@ -77,10 +110,23 @@ class Connection {
     return this.#out.length;
   }
 
+  /** Bytes its buffers hold (read buffer and both write queues). */
+  get memoryBytes(): number {
+    return this.inputBytes + this.#out.bytes.length + this.#spare.bytes.length;
+  }
+
+  /** Brings the budget up to date with {@link memoryBytes} (0 once closed). */
+  recount(): void {
+    const now = this.isClosed ? 0 : this.memoryBytes;
+    this.#budget.used += now - this.#counted;
+    this.#counted = now;
+  }
+
   /** Queues bytes (copied) to write. */
   enqueue(bytes: Uint8Array, start: number, end: number): void {
     const at = this.#out.reserve(end - start);
     this.#out.bytes.set(bytes.subarray(start, end), at);
+    this.recount();
   }
 
   /** Writes what is queued; resolves when the queue is empty or the socket failed. */
@@ -104,6 +150,16 @@ class Connection {
       // A broken socket: the read loop sees it too and closes the connection.
     } finally {
       this.#isWriting = false;
+      // A burst grew the queues: give the memory back once it is written.
+      if (
+        this.#out.length === 0 && this.#out.bytes.length > WRITE_BUFFER_BYTES
+      ) {
+        this.#out = new WireWriter(WRITE_BUFFER_BYTES);
+      }
+      if (this.#spare.bytes.length > WRITE_BUFFER_BYTES) {
+        this.#spare = new WireWriter(WRITE_BUFFER_BYTES);
+      }
+      this.recount();
     }
   }
 }
@@ -118,24 +174,39 @@ export class Listener {
   readonly #conns: (Connection | undefined)[] = [];
   readonly #record = new WireWriter(1024);
   readonly #event: ReadEventResult = { cell: NIL, end: 0 };
+  // The connection whose frame is being read, and whether it left a request record.
+  #current: Connection | null = null;
+  #hasRecord = false;
+  readonly #receiver: ClientFrameReceiver = {
+    hello: (magic, version, pid, name) =>
+      this.#hello(this.#current!, magic, version, pid, name),
+    call: (callId, seq, r) => this.#call(this.#current!, callId, seq, r),
+  };
   #server: Deno.Listener | null = null;
   #hasRequest = false;
   #needsKernel = false;
   #isStopping = false;
+  readonly #limits: ListenerLimits;
+  readonly #budget: MemoryBudget;
 
   /** A listener over the server's shared memory, for `socketPath`. */
-  constructor(memory: SharedMemory, socketPath: string) {
+  constructor(
+    memory: SharedMemory,
+    socketPath: string,
+    limits: ListenerLimits = DEFAULT_LISTENER_LIMITS,
+  ) {
     this.#control = new Int32Array(memory.control);
     this.#requests = new Ring(memory.requests);
     this.#output = new Ring(memory.output);
     this.#pool = attachCellPool(memory.pool);
     this.#socketPath = socketPath;
+    this.#limits = limits;
+    this.#budget = new MemoryBudget(limits.connectionMemoryBytes);
   }
 
   /** Starts listening; the accept and output loops then run in the background. */
   async start(): Promise<void> {
-    this.#server = Deno.listen({ transport: "unix", path: this.#socketPath });
-    await Deno.chmod(this.#socketPath, 0o600);
+    this.#server = await listenPrivately(this.#socketPath);
     this.#acceptLoop(this.#server);
     this.#outputLoop();
   }
@@ -145,9 +216,7 @@ export class Listener {
     this.#isStopping = true;
     this.#server?.close();
     const bye = new WireWriter(64);
-    const start = bye.beginFrame(F_BYE);
-    bye.str(reason);
-    bye.endFrame(start);
+    writeBye(bye, reason);
     this.#drainOutput();
     const flushes = [];
     for (const c of this.#conns) {
@@ -163,20 +232,68 @@ export class Listener {
   }
 
   async #acceptLoop(server: Deno.Listener): Promise<void> {
-    try {
-      for await (const conn of server) {
-        const id = this.#freeId();
-        if (id < 0) {
-          logWarn(`refusing a client: ${MAX_CONNECTIONS} clients connected`);
-          conn.close();
-          continue;
+    await acceptLoop(server, {
+      isStopping: () => this.#isStopping,
+      accepted: (conn) => this.#accepted(conn),
+      shed: () => this.#shedUngreeted(),
+    });
+  }
+
+  #accepted(conn: Deno.Conn): void {
+    const id = this.#freeId();
+    if (id < 0) {
+      logWarn(`refusing a client: ${MAX_CONNECTIONS} clients connected`);
+      conn.close();
+      return;
+    }
+    const c = new Connection(id, conn, this.#budget);
+    this.#conns[id] = c;
+    const deadlineMs = this.#limits.handshakeTimeoutMs;
+    c.handshakeTimer = setTimeout(() => {
+      if (!c.isGreeted) this.#close(c, `no HELLO within ${deadlineMs} ms`);
+    }, deadlineMs);
+    this.#readLoop(c);
+  }
+
+  /** Closes the connections open for a while without HELLO; returns how many. */
+  #shedUngreeted(): number {
+    const before = performance.now() - SHED_UNGREETED_AFTER_MS;
+    let count = 0;
+    for (const c of this.#conns) {
+      if (c === undefined || c.isClosed || c.isGreeted) continue;
+      if (c.acceptedAt > before) continue;
+      this.#close(c, null);
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * Closes the connections holding the most until the buffers fit in the budget
+   * again (a slow reader's output, or a frame that is never finished).
+   */
+  #enforceBudget(): void {
+    const budget = this.#budget;
+    while (budget.isExceeded) {
+      let biggest: Connection | undefined;
+      for (const c of this.#conns) {
+        if (c === undefined || c.isClosed) continue;
+        if (biggest === undefined || c.memoryBytes > biggest.memoryBytes) {
+          biggest = c;
         }
-        const c = new Connection(id, conn);
-        this.#conns[id] = c;
-        this.#readLoop(c);
       }
-    } catch (error) {
-      if (!this.#isStopping) logWarn(`accept failed: ${String(error)}`);
+      if (biggest === undefined) return;
+      const what = biggest.inputBytes > biggest.memoryBytes / 2
+        ? "its unfinished frame"
+        : "output it does not read";
+      this.#close(
+        biggest,
+        `the connection memory budget of ${
+          mebibytes(budget.limit)
+        } is used up and this connection holds the most: ${
+          mebibytes(biggest.memoryBytes)
+        } (${what})`,
+      );
     }
   }
 
@@ -188,17 +305,33 @@ export class Listener {
   }
 
   async #readLoop(c: Connection): Promise<void> {
-    let buf = new Uint8Array(64 * 1024);
+    let buf = new Uint8Array(HELLO_BUFFER_BYTES);
     let view = new DataView(buf.buffer);
     let length = 0;
+    // Bytes the frame at the start of `buf` needs in all, once its length is known.
+    let wanted = 0;
     const reader = new WireReader(buf, view, 0, 0);
+    const resize = (size: number) => {
+      const next = new Uint8Array(size);
+      next.set(buf.subarray(0, length));
+      buf = next;
+      view = new DataView(buf.buffer);
+      c.inputBytes = size;
+      c.recount();
+    };
+    c.inputBytes = buf.length;
+    c.recount();
     try {
       while (!c.isClosed) {
-        if (length === buf.length) {
-          const bigger = new Uint8Array(buf.length * 2);
-          bigger.set(buf);
-          buf = bigger;
-          view = new DataView(buf.buffer);
+        // Small until HELLO; then the usual size, or a large frame's own size.
+        const size = Math.max(
+          wanted,
+          c.isGreeted ? READ_BUFFER_BYTES : HELLO_BUFFER_BYTES,
+        );
+        if (size > buf.length || (size < buf.length && length <= size)) {
+          resize(size);
+          this.#enforceBudget();
+          if (c.isClosed) break;
         }
         const n = await c.conn.read(buf.subarray(length));
         if (n === null) break;
@@ -213,6 +346,11 @@ export class Listener {
           if (size === 0 || size > MAX_FRAME_BYTES) {
             throw new ProtocolError(
               `frame of ${size} bytes (the limit is ${MAX_FRAME_BYTES})`,
+            );
+          }
+          if (!c.isGreeted && size > MAX_HELLO_BYTES) {
+            throw new ProtocolError(
+              `frame of ${size} bytes before HELLO (the limit is ${MAX_HELLO_BYTES})`,
             );
           }
           if (length - pos - 4 < size) break;
@@ -234,6 +372,7 @@ export class Listener {
         if (this.#hasRequest) this.#spinForOutput(outputSeen);
         buf.copyWithin(0, pos, length);
         length -= pos;
+        wanted = length >= 4 ? 4 + view.getUint32(0, true) : 0;
       }
       if (length > 0) {
         logInfo(`client ${c.id}: closed in the middle of a frame`);
@@ -254,19 +393,25 @@ export class Listener {
 
   /** Handles one frame; returns whether a request record waits in `#record`. */
   #frame(c: Connection, r: WireReader): boolean {
-    const kind = r.u8();
-    if (!c.isGreeted) {
-      if (kind !== F_HELLO) {
-        throw new ProtocolError(
-          `frame kind 0x${kind.toString(16)} before HELLO`,
-        );
-      }
-      return this.#hello(c, r);
+    this.#current = c;
+    this.#hasRecord = false;
+    const kind = r.bytes[r.pos]!;
+    // Another version may lay its HELLO out differently: only its first fields, the
+    // magic number and the version, are read the same way by every version.
+    if (!c.isGreeted && !this.#isOwnProtocol(c, r)) return false;
+    if (!readClientFrame(r, this.#receiver)) {
+      throw new ProtocolError(
+        `unexpected frame kind 0x${kind.toString(16)}${
+          c.isGreeted ? "" : " before HELLO"
+        }`,
+      );
     }
-    if (kind !== F_CALL) {
-      throw new ProtocolError(`unexpected frame kind 0x${kind.toString(16)}`);
-    }
-    const callId = r.u16(), seq = r.u32();
+    return this.#hasRecord;
+  }
+
+  /** A call frame: its arguments become a request record for the kernel. */
+  #call(c: Connection, callId: number, seq: number, r: WireReader): void {
+    if (!c.isGreeted) throw new ProtocolError("a call before HELLO");
     if (seq !== 0) this.#hasRequest = this.#needsKernel = true;
     if ((seq !== 0) !== isRequestCall(callId)) {
       throw new ProtocolError(
@@ -293,16 +438,18 @@ export class Listener {
       if (event.cell !== NIL) freeEvent(this.#pool, event.cell);
       throw error;
     }
-    return true;
+    this.#hasRecord = true;
   }
 
-  #hello(c: Connection, r: WireReader): boolean {
-    const magic = r.u32();
+  /** Whether a HELLO speaks this protocol; refuses the client when not. */
+  #isOwnProtocol(c: Connection, r: WireReader): boolean {
+    const protocol = peekProtocol(r);
+    if (protocol === null) return true; // not a HELLO: the frame reader says why
+    const [magic, version] = protocol;
     if (magic !== PROTOCOL_MAGIC) {
       this.#refuse(c, "Not a MidiShare client: wrong magic number");
       return false;
     }
-    const version = r.u16();
     if (version !== PROTOCOL_VERSION) {
       this.#refuse(
         c,
@@ -310,7 +457,21 @@ export class Listener {
       );
       return false;
     }
-    const pid = r.u32(), name = r.str();
+    return true;
+  }
+
+  /** A HELLO: the client becomes known to the kernel. */
+  #hello(
+    c: Connection,
+    magic: number,
+    version: number,
+    pid: number,
+    name: string,
+  ): void {
+    if (c.isGreeted) throw new ProtocolError("a second HELLO");
+    if (magic !== PROTOCOL_MAGIC || version !== PROTOCOL_VERSION) {
+      throw new ProtocolError("a HELLO of another protocol");
+    }
     const w = this.#record;
     w.reset();
     w.u16(c.id);
@@ -318,16 +479,15 @@ export class Listener {
     w.u32(pid);
     w.str(name);
     c.isGreeted = true;
+    clearTimeout(c.handshakeTimer);
     this.#needsKernel = true;
-    return true;
+    this.#hasRecord = true;
   }
 
   #refuse(c: Connection, message: string): void {
     logWarn(`client ${c.id}: ${message}`);
     const w = new WireWriter(128);
-    const start = w.beginFrame(F_REFUSE);
-    w.str(message);
-    w.endFrame(start);
+    writeRefuse(w, message);
     c.enqueue(w.bytes, 0, w.length);
     c.flush().finally(() => this.#close(c, null));
   }
@@ -372,6 +532,8 @@ export class Listener {
   #close(c: Connection, reason: string | null): void {
     if (c.isClosed) return;
     c.isClosed = true;
+    clearTimeout(c.handshakeTimer);
+    c.recount();
     if (reason !== null) {
       logWarn(`client ${c.id}: closing the connection: ${reason}`);
     } else logDebug(`client ${c.id}: connection closed`);
@@ -421,8 +583,40 @@ export class Listener {
       }
       ring.release();
     }
+    this.#enforceBudget();
     for (const c of this.#conns) {
       if (c !== undefined && c.pendingBytes > 0) c.flush();
     }
+  }
+}
+
+/**
+ * Listens on `path` with a socket of mode 0600 from the first instant: it is bound
+ * in a new private directory beside `path`, restricted, then renamed into place, so
+ * that another user never finds it open in a directory they may enter. Binds at
+ * `path` directly (then restricts it) when the longer temporary path does not fit
+ * in a socket address.
+ */
+async function listenPrivately(path: string): Promise<Deno.Listener> {
+  const privateDir = await Deno.makeTempDir({
+    dir: socketDir(path),
+    prefix: ".bind-",
+  });
+  try {
+    const bound = `${privateDir}/s`;
+    let server: Deno.Listener;
+    try {
+      server = Deno.listen({ transport: "unix", path: bound });
+    } catch {
+      // A path too long for a socket address: the window is tiny, as before.
+      const direct = Deno.listen({ transport: "unix", path });
+      await Deno.chmod(path, 0o600);
+      return direct;
+    }
+    await Deno.chmod(bound, 0o600);
+    await Deno.rename(bound, path);
+    return server;
+  } finally {
+    await Deno.remove(privateDir, { recursive: true });
   }
 }

@@ -7,6 +7,7 @@
 
 import { configureLog } from "@midishare/transport/logger";
 import { Listener } from "./listener.ts";
+import { openLogFile } from "./log_file.ts";
 import type { ListenerWorkerMessage, MainMessage } from "./messages.ts";
 
 declare const self: {
@@ -22,9 +23,19 @@ self.onmessage = async (e) => {
   if (message.kind === "start") {
     configureLog({
       level: message.logLevel,
-      ...(message.logFile === undefined ? {} : { file: message.logFile }),
+      ...(message.logFile === undefined ? {} : {
+        sink: openLogFile(message.logFile, {
+          ...(message.logMaxBytes === undefined
+            ? {}
+            : { maxBytes: message.logMaxBytes }),
+        }),
+      }),
     });
-    listener = new Listener(message.memory, message.socketPath);
+    listener = new Listener(
+      message.memory,
+      message.socketPath,
+      message.limits,
+    );
     try {
       await listener.start();
       self.postMessage({ kind: "listening" });

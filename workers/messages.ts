@@ -8,6 +8,7 @@
 import type { LogLevel } from "@midishare/transport/logger";
 import type { SharedMemory } from "./shared_layout.ts";
 import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
+import type { ListenerLimits } from "./connection_budget.ts";
 
 /** Hardware ports: the RtMidi back end ("off" for none) and virtual ports. */
 export interface MidiPortOptions {
@@ -23,6 +24,7 @@ export type KernelWorkerMessage = {
   socketPath: string;
   logLevel: LogLevel;
   logFile?: string;
+  logMaxBytes?: number;
 };
 
 /** Main thread → listening worker. */
@@ -33,6 +35,8 @@ export type ListenerWorkerMessage =
     socketPath: string;
     logLevel: LogLevel;
     logFile?: string;
+    logMaxBytes?: number;
+    limits: ListenerLimits;
   }
   | { kind: "stop"; reason: string };
 

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Ring } from "@midishare/transport/ring";
+import type { Ring } from "./output_ring.ts";
 
 /** The most bytes that may wait at once: 64 times the largest event. */
 export const MAX_BACKLOG_BYTES = 256 * 1024 * 1024;

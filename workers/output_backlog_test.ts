@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRingBuffer, Ring } from "@midishare/transport/ring";
+import { createRingBuffer, Ring } from "./output_ring.ts";
 import { MAX_BACKLOG_BYTES, OutputBacklog } from "./output_backlog.ts";
 
 function record(backlog: OutputBacklog, length: number, tag: number) {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { openLogFile } from "./log_file.ts";
 import {
   configureLog,
   logDebug,
@@ -15,11 +16,13 @@ import {
   logWarn,
 } from "@midishare/transport/logger";
 import {
+  checkSocketFile,
   defaultSocketPath,
   ensurePrivateDir,
   socketDir,
 } from "@midishare/transport/socket_path";
 import type { MainMessage } from "./messages.ts";
+import { DEFAULT_LISTENER_LIMITS } from "./connection_budget.ts";
 import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
 import {
   createSharedMemory,
@@ -41,12 +44,18 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Append the log to this file instead of standard error. */
   logFile?: string;
+  /** Size at which the log file is renamed `<logFile>.1`; default 1 MiB. */
+  logMaxBytes?: number;
   /** Sizes of the shared memory. */
   sizes?: SharedSizes;
   /** Hardware ports: RtMidi back end ("auto" by default, "off" for none). */
   midiApi?: MidiApiChoice | "off";
   /** Virtual input and output ports to create. */
   virtualPorts?: number;
+  /** How long a new connection has to send its HELLO, in ms; default 5000. */
+  handshakeTimeoutMs?: number;
+  /** Bytes all connection buffers may hold together; default 256 MiB. */
+  connectionMemoryBytes?: number;
 }
 
 /** Runs the server until it is stopped; resolves with the exit code. */
@@ -54,12 +63,24 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   const logFile = options.logFile;
   configureLog({
     level: options.logLevel ?? "normal",
-    ...(logFile === undefined ? {} : { file: logFile }),
+    ...(logFile === undefined ? {} : {
+      sink: openLogFile(logFile, {
+        ...(options.logMaxBytes === undefined
+          ? {}
+          : { maxBytes: options.logMaxBytes }),
+      }),
+    }),
   });
   const socketPath = options.socketPath ?? defaultSocketPath();
-  const dir = socketDir(socketPath);
-  if (options.socketPath === undefined) await ensurePrivateDir(dir);
-  else await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    // The same checks as a client's before it connects (socket_path.ts); nothing
+    // that is not a socket is ever removed.
+    await ensurePrivateDir(socketDir(socketPath));
+    await checkSocketFile(socketPath);
+  } catch (error) {
+    logWarn((error as Error).message);
+    return 1;
+  }
 
   const lock = await Deno.open(`${socketPath}.lock`, {
     create: true,
@@ -71,8 +92,12 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     lock.close();
     return 0;
   }
-  // We hold the lock: a socket file left here belongs to a server that died.
-  await Deno.remove(socketPath).catch(() => {});
+  const stale = await removeStaleSocket(socketPath);
+  if (stale !== null) {
+    logWarn(stale);
+    lock.close();
+    return 1;
+  }
 
   const memory = createSharedMemory(options.sizes ?? DEFAULT_SIZES);
   const control = new Int32Array(memory.control);
@@ -107,6 +132,9 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     socketPath,
     logLevel,
     ...(logFile ? { logFile } : {}),
+    ...(options.logMaxBytes === undefined
+      ? {}
+      : { logMaxBytes: options.logMaxBytes }),
   };
   kernel.postMessage({
     kind: "start",
@@ -118,7 +146,16 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   });
   await kernelReady;
   const listening = Promise.race([next("listening"), next("listen-failed")]);
-  listener.postMessage({ kind: "start", ...start });
+  listener.postMessage({
+    kind: "start",
+    ...start,
+    limits: {
+      handshakeTimeoutMs: options.handshakeTimeoutMs ??
+        DEFAULT_LISTENER_LIMITS.handshakeTimeoutMs,
+      connectionMemoryBytes: options.connectionMemoryBytes ??
+        DEFAULT_LISTENER_LIMITS.connectionMemoryBytes,
+    },
+  });
   const started = await listening;
   if (started?.kind !== "listening") {
     logWarn(
@@ -151,7 +188,9 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     await kernelStopped;
     kernel.terminate();
     listener.terminate();
-    await Deno.remove(socketPath).catch(() => {});
+    if (await checkSocketFile(socketPath).catch(() => false)) {
+      await Deno.remove(socketPath).catch(() => {});
+    }
     lock.close();
     for (const signal of SIGNALS) Deno.removeSignalListener(signal, onSignal);
     done.resolve(0);
@@ -180,4 +219,26 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   });
   armIdle();
   return await done.promise;
+}
+
+/**
+ * Removes the socket file a server that died left at `path`, once sure it is one:
+ * a socket of this user (checked with `lstat`) that nobody answers on. Returns null
+ * when the path is free, else why it cannot be used.
+ */
+async function removeStaleSocket(path: string): Promise<string | null> {
+  try {
+    if (!await checkSocketFile(path)) return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    const conn = await Deno.connect({ transport: "unix", path });
+    conn.close();
+    return `Cannot listen on "${path}": another server answers on it`;
+  } catch {
+    // Nobody answers: the socket of a server that died, which held this lock.
+  }
+  await Deno.remove(path);
+  return null;
 }

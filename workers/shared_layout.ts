@@ -27,7 +27,7 @@
  */
 
 import { createCellPool } from "@midishare/kernel";
-import { createRingBuffer } from "@midishare/transport/ring";
+import { createRingBuffer } from "./output_ring.ts";
 
 /** Control word: kernel wake counter. */
 export const CTL_KERNEL_WAKE = 0;

@@ -29,9 +29,9 @@ import {
   MidiShareDriverRef,
   PORT_COUNT,
 } from "@midishare/kernel";
-import { MidiDecoder } from "@midishare/kernel/midi_decoder";
-import { MidiEncoder } from "@midishare/kernel/midi_encoder";
-import { B_PORT, W_DATE } from "@midishare/kernel/event_layout";
+import { MidiDecoder } from "@midishare/kernel/midi";
+import { MidiEncoder } from "@midishare/kernel/midi";
+import { B_PORT, W_DATE } from "@midishare/kernel/memory";
 import { logInfo, logWarn } from "@midishare/transport/logger";
 import { alsaSequencerExists, jackServerMayRun } from "./midi_systems.ts";
 import { OutputPacer } from "./output_pacer.ts";

@@ -20,8 +20,8 @@ import {
   type LocalMidiShare,
   typeKeyOn,
 } from "@midishare/kernel";
-import { newEvent, setField } from "@midishare/kernel/event_store";
-import { B_REFNUM, W_DATE } from "@midishare/kernel/event_layout";
+import { newEvent, setField } from "@midishare/kernel/memory";
+import { B_REFNUM, W_DATE } from "@midishare/kernel/memory";
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const EVENTS_PER_TICK = 100;

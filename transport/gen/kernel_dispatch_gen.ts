@@ -6,12 +6,7 @@
  * @module
  */
 
-import type {
-  DriverInfos,
-  SlotRefNum,
-  TSlotInfos,
-  TSyncInfo,
-} from "@midishare/kernel";
+import type { KernelCalls } from "@midishare/kernel/contract";
 import type { WireReader, WireWriter } from "../wire.ts";
 import {
   readFilter,
@@ -20,88 +15,6 @@ import {
   writeSlotInfos,
   writeSyncInfo,
 } from "../wire_types.ts";
-
-/** What the kernel worker offers to the calls of the interface. */
-export interface KernelCalls {
-  /** Call 1. */
-  MidiGetIndAppl(index: number): number;
-  /** Call 2. */
-  MidiGetNamedAppl(name: string): number;
-  /** Call 3. */
-  MidiGetError(): number;
-  /** Call 4. */
-  MidiOpen(client: number, name: string): number;
-  /** Call 5. */
-  MidiClose(client: number, refNum: number): void;
-  /** Call 6. */
-  MidiGetName(refNum: number): string | null;
-  /** Call 7. */
-  MidiSetName(refNum: number, name: string): void;
-  /** Call 8. */
-  MidiSetFilter(client: number, refNum: number, bits: Uint8Array | null): void;
-  /** Call 9. */
-  MidiSetApplAlarm(client: number, refNum: number, hasAlarm: boolean): void;
-  /** Call 10. */
-  MidiRegisterDriver(client: number, name: string, version: number): number;
-  /** Call 11. */
-  MidiUnregisterDriver(client: number, refNum: number): void;
-  /** Call 12. */
-  MidiGetIndDriver(index: number): number;
-  /** Call 13. */
-  MidiGetDriverInfos(refNum: number): DriverInfos | null;
-  /** Call 14. */
-  MidiAddSlot(refNum: number, name: string, direction: number): SlotRefNum;
-  /** Call 15. */
-  MidiGetIndSlot(refNum: number, index: number): SlotRefNum;
-  /** Call 16. */
-  MidiRemoveSlot(drvRef: number, slotRef: number): void;
-  /** Call 17. */
-  MidiSetSlotName(drvRef: number, slotRef: number, name: string): void;
-  /** Call 18. */
-  MidiGetSlotInfos(drvRef: number, slotRef: number): TSlotInfos | null;
-  /** Call 19. */
-  MidiConnectSlot(
-    port: number,
-    drvRef: number,
-    slotRef: number,
-    state: boolean,
-  ): void;
-  /** Call 20. */
-  MidiIsSlotConnected(port: number, drvRef: number, slotRef: number): boolean;
-  /** Call 21. */
-  MidiConnect(src: number, dest: number, state: boolean): void;
-  /** Call 22. */
-  MidiIsConnected(src: number, dest: number): boolean;
-  /** Call 23. */
-  MidiSend(event: number): void;
-  /** Call 24. */
-  MidiSendIm(event: number): void;
-  /** Call 25. */
-  MidiTask(
-    client: number,
-    type: number,
-    refNum: number,
-    date: number,
-    taskId: number,
-    taskSerial: number,
-  ): void;
-  /** Call 26. */
-  MidiSetSyncMode(mode: number): void;
-  /** Call 27. */
-  MidiGetSyncInfo(): TSyncInfo;
-  /** Call 28. */
-  MidiGetExtTime(): number;
-  /** Call 29. */
-  MidiInt2ExtTime(time: number): number;
-  /** Call 30. */
-  MidiExt2IntTime(time: number): number;
-  /** Call 31. */
-  ServerTime(): number;
-  /** Call 32. */
-  ServerStatus(): string;
-  /** Call 33. */
-  RescanPorts(): number;
-}
 
 /** Runs call `callId` with arguments from `r`; a request's result goes to `reply`. */
 export function dispatchCall(

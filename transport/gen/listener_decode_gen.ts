@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CellPool } from "@midishare/kernel";
+import type { CellPool } from "@midishare/kernel/memory";
 import type { ReadEventResult, WireReader, WireWriter } from "../wire.ts";
 import { readFilter, writeFilter } from "../wire_types.ts";
 

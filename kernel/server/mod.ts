@@ -1,0 +1,27 @@
+/**
+ * The server half of the kernel: refnums and applications, connections, drivers and
+ * slots, the filters the server applies, the sorter that keeps events and tasks until
+ * their date, the router that delivers them, synchronisation, and the tick.
+ *
+ * Runs in the server's kernel worker (or in the caller's thread for the in-process
+ * composition of `../local/`). Real-time safe on the per-event path: no allocation,
+ * no await, no locks. May import `../api/` and `../memory/`; never `../client/`.
+ *
+ * @example Open an application and schedule nothing
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createServerKernel } from "./mod.ts";
+ *
+ * const kernel = createServerKernel();
+ * assert.equal(kernel.MidiCountAppls(), 0);
+ * ```
+ *
+ * @module
+ */
+
+export {
+  createServerKernel,
+  ServerKernel,
+  type ServerKernelOptions,
+} from "./server_kernel.ts";
+export { MAX_CLIENTS } from "./router.ts";

@@ -1,0 +1,676 @@
+/**
+ * The server side of MidiShare: refnums, connections, drivers and slots, the sorter
+ * and the tick (spec §4 to §8). Every request method carries the name of the MidiShare
+ * call it serves and takes the calling client first where ownership matters; its
+ * arguments are already normalized to their C widths by the caller.
+ *
+ * Runs in the kernel worker, or in-process under a manual clock. `tick` and the send
+ * methods are real-time safe; the other requests allocate (names, results).
+ *
+ * @module
+ */
+
+import {
+  CELL_WORDS,
+  type CellPool,
+  createCellPool,
+  NIL,
+} from "../memory/cell_pool.ts";
+import type { ClientNotifications } from "../contract/mod.ts";
+import { Connections } from "./connections.ts";
+import {
+  MIDIAddSlot,
+  MIDIChangeSync,
+  MIDIChgConnect,
+  MIDIChgName,
+  MIDIChgSlotConnect,
+  MIDIChgSlotName,
+  MIDICloseAppl,
+  MIDICloseDriver,
+  MIDIerrIndex,
+  MIDIerrRefNum,
+  MIDIerrSpace,
+  MIDIOpenAppl,
+  MIDIOpenDriver,
+  MIDIRemoveSlot,
+  MIDISHARE_VERSION,
+  MidiShareDriverRef,
+  NAME_MAX_LENGTH,
+  PORT_COUNT,
+  REFNUM_COUNT,
+  typeDProcess,
+  typeProcess,
+} from "../api/constants.ts";
+import { createSorter, type Sorter } from "./sorter.ts";
+import { B_REFNUM, W_DATE } from "../memory/event_layout.ts";
+import { freeEvent, newEvent, setField } from "../memory/event_store.ts";
+import { FILTER_BYTES } from "../memory/filter_bits.ts";
+import {
+  cutName,
+  KIND_APPL,
+  KIND_DRIVER,
+  KIND_IMAGE,
+  MIDISHARE_NAME,
+  RefnumTable,
+} from "./refnum_table.ts";
+import {
+  MAX_CLIENTS,
+  Router,
+  TASK_ID_SLOT,
+  TASK_SERIAL_SLOT,
+} from "./router.ts";
+import { SlotTable } from "./slot_table.ts";
+import { createSyncState, type SyncState } from "./sync.ts";
+import type {
+  DriverInfos,
+  SlotInfos,
+  SlotRefNum,
+  SyncInfo,
+} from "../api/types.ts";
+
+/** Options of {@link createServerKernel}. */
+export interface ServerKernelOptions {
+  /** Cells of the server pool where pending events wait; default 262 144. */
+  poolCellCount?: number;
+  /** An existing pool (the shared pool of the server workers). */
+  pool?: CellPool;
+  /**
+   * The time the clock restarts at on wake-up; 0 as the spec says. Tests set it near
+   * 2^31 or 2^32 to cross the wrap-around.
+   */
+  wakeTime?: number;
+  /** Extra facts for `ServerStatus` (the server process adds its pid, uptime, ...). */
+  describeServer?: () => Record<string, unknown>;
+  /**
+   * The wall-clock epoch ms of tick 0 of the current wake-up, told to clients with
+   * every state change so that they compute `MidiGetTime` themselves. The kernel has
+   * no wall clock: the server's clock supplies it; NaN (the default) in process.
+   */
+  originMs?: (isAwake: boolean) => number;
+  /**
+   * What `RescanPorts` runs: the hardware driver's rescan, answering the number of
+   * hardware slots; −1 (the default) without one.
+   */
+  rescanPorts?: () => number;
+}
+
+/** Creates a dormant server kernel. Not real-time safe: allocates its tables. */
+export function createServerKernel(
+  options: ServerKernelOptions = {},
+): ServerKernel {
+  return new ServerKernel(options);
+}
+
+/** The server kernel; create it with {@link createServerKernel}. */
+export class ServerKernel {
+  /** The server pool: cells of events sent and not yet dispatched. */
+  readonly pool: CellPool;
+  readonly #refs = new RefnumTable();
+  readonly #cnx = new Connections();
+  readonly #slots = new SlotTable();
+  readonly #sinks: (ClientNotifications | undefined)[] = [];
+  readonly #sorter: Sorter;
+  readonly #router: Router;
+  readonly #sync: SyncState = createSyncState();
+  #now = 0;
+  readonly #wakeTime: number;
+  readonly #describeServer: () => Record<string, unknown>;
+  readonly #originMs: (isAwake: boolean) => number;
+  readonly #rescanPorts: () => number;
+  #isAwake = false;
+  #errorBits = 0;
+  #lostCount = 0;
+  readonly #freeCell = (cell: number) => freeEvent(this.pool, cell);
+
+  /** Creates a dormant kernel; prefer {@link createServerKernel}. */
+  constructor(options: ServerKernelOptions) {
+    this.#wakeTime = (options.wakeTime ?? 0) >>> 0;
+    this.#describeServer = options.describeServer ?? (() => ({}));
+    this.#originMs = options.originMs ?? (() => NaN);
+    this.#rescanPorts = options.rescanPorts ?? (() => -1);
+    this.pool = options.pool ??
+      createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
+    this.#sorter = createSorter(this.pool);
+    this.#router = new Router(
+      this.pool,
+      this.#refs,
+      this.#cnx,
+      this.#slots,
+      this.#sinks,
+    );
+  }
+
+  /** Current time in ms since the last wake-up (`MidiGetTime`). */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Whether at least one application is open. */
+  get isAwake(): boolean {
+    return this.#isAwake;
+  }
+
+  /** Items sent or tasks scheduled that were lost because the server pool was full. */
+  get lostCount(): number {
+    return this.#lostCount;
+  }
+
+  /** Items waiting in the sorter. */
+  get pendingCount(): number {
+    return this.#sorter.pendingCount;
+  }
+
+  // ---- Clients
+
+  /** Attaches a client's callback channel; returns its client id (1..1023), or −1. */
+  addClient(sink: ClientNotifications): number {
+    for (let id = 1; id < MAX_CLIENTS; id++) {
+      if (this.#sinks[id] === undefined) {
+        this.#sinks[id] = sink;
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Attaches a client's callback channel under a chosen id (1..1023), as the server's
+   * listening worker numbers its connections; false when the id is taken or invalid.
+   */
+  attachClient(id: number, sink: ClientNotifications): boolean {
+    if (id < 1 || id >= MAX_CLIENTS || this.#sinks[id] !== undefined) {
+      return false;
+    }
+    this.#sinks[id] = sink;
+    return true;
+  }
+
+  /**
+   * Detaches a client, unregistering its drivers and closing its applications exactly
+   * as the calls would (spec §9).
+   */
+  removeClient(client: number): void {
+    const refs = this.#refs;
+    for (let r = MidiShareDriverRef - 1; r >= 1; r--) {
+      if (refs.kind[r] === KIND_DRIVER && refs.owner[r] === client) {
+        this.MidiUnregisterDriver(client, r);
+      }
+    }
+    for (let r = 1; r < MidiShareDriverRef; r++) {
+      if (refs.kind[r] === KIND_APPL && refs.owner[r] === client) {
+        this.MidiClose(client, r);
+      }
+    }
+    this.#sinks[client] = undefined;
+  }
+
+  /** Sets bits of `MidiGetError` (`MIDIerrDriverLoad`, `MIDIerrTime`). */
+  setErrorBits(bits: number): void {
+    this.#errorBits |= bits;
+  }
+
+  // ---- The tick (spec §5.2)
+
+  /** Advances the clock by one tick and dispatches what is ready. Real-time safe. */
+  tick(): void {
+    if (!this.#isAwake) return;
+    const now = (this.#now + 1) >>> 0;
+    this.#now = now;
+    const sorter = this.#sorter;
+    sorter.collectReady(now);
+    for (let cell = sorter.popReady(); cell !== NIL; cell = sorter.popReady()) {
+      this.#router.dispatch(cell);
+      freeEvent(this.pool, cell);
+    }
+    this.#router.endTick();
+  }
+
+  // ---- Environment (spec §7.1)
+
+  /** Open applications including refnum 0. */
+  MidiCountAppls(): number {
+    return this.#refs.applCount;
+  }
+
+  /** Registered drivers including refnum 127. */
+  MidiCountDrivers(): number {
+    return this.#refs.driverCount;
+  }
+
+  /** The refnum of the `index`-th application (ascending), or `MIDIerrIndex`. */
+  MidiGetIndAppl(index: number): number {
+    let n = 0;
+    for (let r = 0; r < REFNUM_COUNT; r++) {
+      if (this.#refs.isApplSide(r) && ++n === index) return r;
+    }
+    return MIDIerrIndex;
+  }
+
+  /** The first refnum named `name`, applications and drivers, or `MIDIerrIndex`. */
+  MidiGetNamedAppl(name: string): number {
+    if (name.length > NAME_MAX_LENGTH) return MIDIerrIndex;
+    for (let r = 0; r < REFNUM_COUNT; r++) {
+      if (this.#refs.isOpen(r) && this.#refs.names[r] === name) return r;
+    }
+    return MIDIerrIndex;
+  }
+
+  /** The OR of the global error bits. */
+  MidiGetError(): number {
+    return this.#errorBits;
+  }
+
+  // ---- Open and close (spec §4, §7.2)
+
+  /** Opens an application for `client`; returns its refnum or `MIDIerrSpace`. */
+  MidiOpen(client: number, name: string): number {
+    const refs = this.#refs;
+    if (!this.#isAwake) {
+      // Waking adds both images; refuse before waking when even that leaves no room.
+      if (refs.applCount + refs.driverCount + 2 >= 126) return MIDIerrSpace;
+      this.#wakeUp();
+    }
+    if (!refs.hasRoom) return MIDIerrSpace;
+    const ref = refs.freeApplRef();
+    if (ref < 0) return MIDIerrSpace;
+    refs.take(ref, KIND_APPL, client, name);
+    this.#alarm(ref, MIDIOpenAppl);
+    this.#stateChanged();
+    return ref;
+  }
+
+  /** Closes an application of `client`; the last one puts MidiShare to sleep. */
+  MidiClose(client: number, ref: number): void {
+    const refs = this.#refs;
+    if (refs.kind[ref] !== KIND_APPL || refs.owner[ref] !== client) return;
+    this.#forget(ref);
+    if (refs.applCount === 1) {
+      this.#sleep();
+    } else {
+      this.#alarm(ref, MIDICloseAppl);
+    }
+    this.#stateChanged();
+  }
+
+  // ---- Configuration (spec §7.3)
+
+  /** The name of an open refnum, `"MidiShare"` for 0 and 127, else null. */
+  MidiGetName(ref: number): string | null {
+    return this.#refs.isOpen(ref) ? this.#refs.names[ref]! : null;
+  }
+
+  /** Renames an open application or driver (not the images). */
+  MidiSetName(ref: number, name: string): void {
+    const kind = this.#refs.kind[ref];
+    if (kind !== KIND_APPL && kind !== KIND_DRIVER) return;
+    this.#refs.names[ref] = cutName(name);
+    this.#alarm(ref, MIDIChgName);
+  }
+
+  /** Installs a copy of filter bits on a refnum of `client`, or removes it (null). */
+  MidiSetFilter(client: number, ref: number, bits: Uint8Array | null): void {
+    const refs = this.#refs;
+    if (!refs.isOwnedBy(ref, client)) return;
+    if (bits === null) {
+      refs.hasFilter[ref] = 0;
+    } else {
+      refs.filters.set(bits.subarray(0, FILTER_BYTES), ref * FILTER_BYTES);
+      refs.hasFilter[ref] = 1;
+    }
+  }
+
+  /** Records whether a refnum of `client` has an application alarm. */
+  MidiSetApplAlarm(client: number, ref: number, hasAlarm: boolean): void {
+    if (this.#refs.isOwnedBy(ref, client)) {
+      this.#refs.hasApplAlarm[ref] = hasAlarm ? 1 : 0;
+    }
+  }
+
+  // ---- Drivers (spec §7.4, §8.4)
+
+  /** Registers a driver for `client`; returns its refnum or `MIDIerrSpace`. */
+  MidiRegisterDriver(client: number, name: string, version: number): number {
+    const refs = this.#refs;
+    if (!refs.hasRoom) return MIDIerrSpace;
+    const ref = refs.freeDriverRef();
+    if (ref < 0) return MIDIerrSpace;
+    refs.take(ref, KIND_DRIVER, client, name);
+    refs.version[ref] = version & 0xffff;
+    if (this.#isAwake) {
+      this.#sinks[client]?.driverWakeup(ref);
+      this.#alarm(ref, MIDIOpenDriver);
+    }
+    this.#stateChanged();
+    return ref;
+  }
+
+  /**
+   * Unregisters a driver of `client`: slots, connections, pending items, refnum;
+   * `MIDICloseDriver` while awake. The client runs the driver's sleep callback itself.
+   */
+  MidiUnregisterDriver(client: number, ref: number): void {
+    const refs = this.#refs;
+    if (refs.kind[ref] !== KIND_DRIVER || refs.owner[ref] !== client) return;
+    this.#slots.removeAll(ref);
+    this.#forget(ref);
+    if (this.#isAwake) this.#alarm(ref, MIDICloseDriver);
+    this.#stateChanged();
+  }
+
+  /** The `index`-th driver, 127 first, descending, or `MIDIerrIndex`. */
+  MidiGetIndDriver(index: number): number {
+    let n = 0;
+    for (let r = MidiShareDriverRef; r >= 0; r--) {
+      if (this.#refs.isDriverSide(r) && ++n === index) return r;
+    }
+    return MIDIerrIndex;
+  }
+
+  /** Name, version and slot count of a driver; null for anything else. */
+  MidiGetDriverInfos(ref: number): DriverInfos | null {
+    const refs = this.#refs;
+    if (!refs.isDriverSide(ref)) return null;
+    if (ref === MidiShareDriverRef) {
+      return { name: MIDISHARE_NAME, version: MIDISHARE_VERSION, slots: 0 };
+    }
+    return {
+      name: refs.names[ref]!,
+      version: refs.version[ref]!,
+      slots: this.#slots.count(ref),
+    };
+  }
+
+  // ---- Slots (spec §7.5)
+
+  /** Adds a slot to a driver (direction 1..3). */
+  MidiAddSlot(ref: number, name: string, direction: number): SlotRefNum {
+    if (
+      this.#refs.kind[ref] !== KIND_DRIVER || direction < 1 || direction > 3
+    ) return { drvRef: ref, slotRef: MIDIerrRefNum };
+    const slot = this.#slots.add(ref, name, direction);
+    if (slot < 0) return { drvRef: -1, slotRef: MIDIerrSpace };
+    if (this.#isAwake) this.#alarm(ref, MIDIAddSlot);
+    return { drvRef: ref, slotRef: slot };
+  }
+
+  /** The `index`-th slot of a driver, ascending. */
+  MidiGetIndSlot(ref: number, index: number): SlotRefNum {
+    if (this.#refs.kind[ref] !== KIND_DRIVER) {
+      return { drvRef: ref, slotRef: MIDIerrRefNum };
+    }
+    const slot = index >= 1 ? this.#slots.indexed(ref, index) : -1;
+    if (slot < 0) return { drvRef: -1, slotRef: MIDIerrIndex };
+    return { drvRef: ref, slotRef: slot };
+  }
+
+  /** Removes a slot and its port connections silently; `MIDIRemoveSlot` while awake. */
+  MidiRemoveSlot(drv: number, slot: number): void {
+    if (!this.#isSlot(drv, slot)) return;
+    this.#slots.remove(drv, slot);
+    if (this.#isAwake) this.#alarm(drv, MIDIRemoveSlot);
+  }
+
+  /** Renames a slot; `MIDIChgSlotName` while awake. */
+  MidiSetSlotName(drv: number, slot: number, name: string): void {
+    if (!this.#isSlot(drv, slot)) return;
+    this.#slots.setName(drv, slot, name);
+    if (this.#isAwake) this.#alarm(drv, MIDIChgSlotName);
+  }
+
+  /** Name, direction and port set of a slot, or null. */
+  MidiGetSlotInfos(drv: number, slot: number): SlotInfos | null {
+    return this.#isSlot(drv, slot) ? this.#slots.infos(drv, slot) : null;
+  }
+
+  /** Connects or disconnects a port and a slot; `MIDIChgSlotConnect` on change while awake. */
+  MidiConnectSlot(
+    port: number,
+    drv: number,
+    slot: number,
+    state: boolean,
+  ): void {
+    if (port < 0 || port >= PORT_COUNT || !this.#isSlot(drv, slot)) return;
+    if (this.#slots.connect(port, drv, slot, state) && this.#isAwake) {
+      this.#alarm(drv, MIDIChgSlotConnect);
+    }
+  }
+
+  /** Whether a port and a slot are connected. */
+  MidiIsSlotConnected(port: number, drv: number, slot: number): boolean {
+    if (port < 0 || port >= PORT_COUNT || !this.#isSlot(drv, slot)) {
+      return false;
+    }
+    return this.#slots.isConnected(port, drv, slot);
+  }
+
+  // ---- Connections (spec §7.6)
+
+  /** Makes or breaks `src → dst` within one side; `MIDIChgConnect` on change. */
+  MidiConnect(src: number, dst: number, state: boolean): void {
+    const refs = this.#refs;
+    const sameSide = (refs.isApplSide(src) && refs.isApplSide(dst)) ||
+      (refs.isDriverSide(src) && refs.isDriverSide(dst));
+    if (!this.#isAwake || !sameSide) return;
+    const changed = state
+      ? this.#cnx.connect(src, dst)
+      : this.#cnx.disconnect(src, dst);
+    if (changed) this.#alarm(src, MIDIChgConnect);
+  }
+
+  /** Whether `src → dst` exists. */
+  MidiIsConnected(src: number, dst: number): boolean {
+    if (!this.#refs.isOpen(src) || !this.#refs.isOpen(dst)) return false;
+    return this.#cnx.isConnected(src, dst);
+  }
+
+  // ---- Sending and tasks (spec §7.12, §7.15). Real-time safe.
+
+  /**
+   * Schedules an event cell of {@link pool} whose refnum and due date are stamped;
+   * nil (the event did not fit in the server pool) counts as a loss.
+   */
+  MidiSend(cell: number): void {
+    if (cell === NIL) this.#lostCount++;
+    else if (this.#isAwake) this.#sorter.push(cell);
+    else freeEvent(this.pool, cell);
+  }
+
+  /** Schedules an event cell for the next tick, its date set to now. */
+  MidiSendIm(cell: number): void {
+    if (cell !== NIL) this.pool.words[cell * CELL_WORDS + W_DATE] = this.#now;
+    this.MidiSend(cell);
+  }
+
+  /**
+   * Schedules a task (type 128 or 129) of `ref` at `date`; the client will know it by
+   * `taskId` and `taskSerial`. Returns false when the server pool is full.
+   */
+  MidiTask(
+    client: number,
+    type: number,
+    ref: number,
+    date: number,
+    taskId: number,
+    taskSerial: number,
+  ): boolean {
+    if (!this.#isAwake || !this.#refs.isOwnedBy(ref, client)) return false;
+    if (type !== typeProcess && type !== typeDProcess) return false;
+    const cell = newEvent(this.pool, type);
+    if (cell === NIL) {
+      this.#lostCount++;
+      return false;
+    }
+    const base = cell * CELL_WORDS;
+    const w = this.pool.words;
+    w[base + W_DATE] = date;
+    setField(this.pool, cell, TASK_ID_SLOT, taskId);
+    setField(this.pool, cell, TASK_SERIAL_SLOT, taskSerial);
+    this.pool.bytes[base * 4 + B_REFNUM] = ref;
+    this.#sorter.push(cell);
+    return true;
+  }
+
+  /** Counts an event that could not be stored in the server pool. */
+  countLoss(): void {
+    this.#lostCount++;
+  }
+
+  // ---- Synchronisation (spec §7.17)
+
+  /** Sets the sync mode; `MIDIChangeSync` when it changes. */
+  MidiSetSyncMode(mode: number): void {
+    if (this.#sync.setMode(mode)) this.#alarm(0, MIDIChangeSync);
+  }
+
+  /** The synchronisation state. */
+  MidiGetSyncInfo(): SyncInfo {
+    return this.#sync.info(this.#now);
+  }
+
+  /** The external time (the internal time while never locked). */
+  MidiGetExtTime(): number {
+    return this.#sync.extTime(this.#now);
+  }
+
+  /** Internal to external time. */
+  MidiInt2ExtTime(time: number): number {
+    return this.#sync.int2Ext(time);
+  }
+
+  /** External to internal time. */
+  MidiExt2IntTime(time: number): number {
+    return this.#sync.ext2Int(time);
+  }
+
+  // ---- Diagnostics
+
+  /** Rescans the hardware ports now; the number of hardware slots, −1 without a driver. */
+  RescanPorts(): number {
+    return this.#rescanPorts();
+  }
+
+  /** The server's clock (tools and tests compare it with the client's). */
+  ServerTime(): number {
+    return this.#now;
+  }
+
+  /**
+   * A JSON snapshot for `midishare status`: time, applications, drivers with their
+   * slots, connections, and the server pool.
+   */
+  ServerStatus(): string {
+    const refs = this.#refs;
+    const entries = [];
+    for (let r = 0; r < REFNUM_COUNT; r++) {
+      if (!refs.isOpen(r)) continue;
+      const isDriver = refs.isDriverSide(r);
+      const dests = [];
+      for (let i = 0; i < this.#cnx.destCount(r); i++) {
+        dests.push(this.#cnx.dest(r, i));
+      }
+      const slots = [];
+      if (refs.kind[r] === KIND_DRIVER) {
+        for (let i = 1; i <= this.#slots.count(r); i++) {
+          const s = this.#slots.indexed(r, i);
+          const infos = this.#slots.infos(r, s);
+          const ports = [];
+          for (let p = 0; p < PORT_COUNT; p++) {
+            if (this.#slots.isConnected(p, r, s)) ports.push(p);
+          }
+          slots.push({
+            slotRef: s,
+            name: infos.name,
+            direction: infos.direction,
+            ports,
+          });
+        }
+      }
+      entries.push({
+        refNum: r,
+        name: refs.names[r],
+        kind: isDriver ? "driver" : "application",
+        client: refs.owner[r],
+        ...(refs.kind[r] === KIND_DRIVER ? { version: refs.version[r] } : {}),
+        connectedTo: dests.sort((a, b) => a - b),
+        ...(slots.length > 0 ? { slots } : {}),
+      });
+    }
+    return JSON.stringify({
+      ...this.#describeServer(),
+      version: MIDISHARE_VERSION,
+      isAwake: this.#isAwake,
+      time: this.#now,
+      errorBits: this.#errorBits,
+      pendingItems: this.#sorter.pendingCount,
+      pool: { cells: this.pool.capacity, used: this.pool.used },
+      lostCount: this.#lostCount,
+      refnums: entries,
+    });
+  }
+
+  // ---- Internals
+
+  #isSlot(drv: number, slot: number): boolean {
+    return this.#refs.kind[drv] === KIND_DRIVER &&
+      this.#slots.exists(drv, slot);
+  }
+
+  /** Removes a refnum's connections and pending items, then frees it. */
+  #forget(ref: number): void {
+    this.#cnx.removeAll(ref);
+    this.#sorter.removeSender(ref, this.#freeCell);
+    this.#refs.release(ref);
+  }
+
+  /** Application alarms of every refnum that has one, ascending (spec §6.4). */
+  #alarm(subject: number, change: number): void {
+    const refs = this.#refs;
+    const code = (subject << 16) | change;
+    for (let r = 0; r < REFNUM_COUNT; r++) {
+      if (refs.hasApplAlarm[r] === 1 && refs.isOpen(r)) {
+        this.#sinks[refs.owner[r]!]?.applAlarm(r, code);
+      }
+    }
+  }
+
+  #stateChanged(): void {
+    const appls = this.#refs.applCount, drivers = this.#refs.driverCount;
+    const origin = this.#originMs(this.#isAwake);
+    for (const sink of this.#sinks) {
+      sink?.stateChanged(appls, drivers, this.#isAwake, origin);
+    }
+  }
+
+  /** Wake-up order of spec §4.1. */
+  #wakeUp(): void {
+    const refs = this.#refs;
+    refs.take(MidiShareDriverRef, KIND_IMAGE, 0, MIDISHARE_NAME);
+    this.#now = this.#wakeTime;
+    this.#isAwake = true;
+    this.#sync.reset();
+    for (let r = MidiShareDriverRef - 1; r >= 1; r--) {
+      if (refs.kind[r] === KIND_DRIVER) {
+        this.#sinks[refs.owner[r]!]?.driverWakeup(r);
+      }
+    }
+    refs.take(0, KIND_IMAGE, 0, MIDISHARE_NAME);
+  }
+
+  /** Sleep order of spec §4.1, after the last application was forgotten. */
+  #sleep(): void {
+    const refs = this.#refs;
+    this.#cnx.removeAll(0);
+    refs.release(0);
+    this.#isAwake = false;
+    for (let r = MidiShareDriverRef - 1; r >= 1; r--) {
+      if (refs.kind[r] === KIND_DRIVER) {
+        this.#sinks[refs.owner[r]!]?.driverSleep(r);
+        this.#cnx.removeAll(r);
+      }
+    }
+    this.#cnx.removeAll(MidiShareDriverRef);
+    this.#sorter.clear(this.#freeCell);
+    for (const sink of this.#sinks) sink?.dormant();
+    refs.release(MidiShareDriverRef);
+  }
+}
