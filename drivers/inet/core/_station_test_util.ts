@@ -2,7 +2,7 @@
 // that records what it is given, and a clock driven by the station's own wake-up
 // requests.
 
-import { isDue } from "../../../kernel/dates.ts";
+import { isDue } from "@midishare/kernel/api";
 import { createInetEvent, type InetEvent } from "./inet_event.ts";
 import { decodePacket } from "./packet_decoder.ts";
 import type { DecodedPacket, MidiPacket } from "./packets.ts";

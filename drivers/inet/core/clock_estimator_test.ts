@@ -3,7 +3,7 @@
 // minutes (item 58) and dates across the 2^32 wrap of either clock (item 59).
 
 import assert from "node:assert/strict";
-import { dateDiff } from "../../../kernel/dates.ts";
+import { dateDiff } from "@midishare/kernel/api";
 import { createClockEstimator } from "./clock_estimator.ts";
 import {
   headTranslation,

@@ -27,7 +27,7 @@ import {
   typeTempo,
   typeTextual,
   typeTimeSign,
-} from "../../../kernel/constants.ts";
+} from "@midishare/kernel/constants";
 import { MAX_INET_FIELDS } from "./inet_event.ts";
 
 /** {@link payloadSize} of a type that is never transmitted. */

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { addMs, isDue } from "../../../kernel/dates.ts";
+import { addMs, isDue } from "@midishare/kernel/api";
 
 /** A sending pattern: one at once, `burstCount` more `burstMs` apart, then periodic. */
 export interface HostIdPattern {

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { addMs, isBefore, isDue } from "../../../kernel/dates.ts";
+import { addMs, isBefore, isDue } from "@midishare/kernel/api";
 import { createClockEstimator } from "./clock_estimator.ts";
 import type { ConnectionMemory, Reconnection } from "./connection_memory.ts";
 import type { DataPathFactory, InputStreamKind } from "./remote_data_path.ts";

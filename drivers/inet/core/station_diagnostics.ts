@@ -10,7 +10,7 @@
  * @module
  */
 
-import { addMs, isDue } from "../../../kernel/dates.ts";
+import { addMs, isDue } from "@midishare/kernel/api";
 
 /** Most (kind, address) pairs remembered at once. */
 export const MAX_TRACKED_SOURCES = 1024;

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { addMs, isBefore, isDue } from "../../../kernel/dates.ts";
+import { addMs, isBefore, isDue } from "@midishare/kernel/api";
 
 /** Period of the check, ms. */
 export const TIMEOUT_CHECK_MS = 500;

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { addMs, isDue } from "../../../kernel/dates.ts";
+import { addMs, isDue } from "@midishare/kernel/api";
 import {
   createHostIdSchedule,
   type HostIdSchedule,
