@@ -4,22 +4,8 @@
 
 import assert from "node:assert/strict";
 import { startAgent } from "./_harness.ts";
-import { readLines } from "./_line_reader.ts";
-import { createLan, netnsTest, python3, run, type Station } from "./_netns.ts";
-
-const PROBE = new URL("./_udp_probe.py", import.meta.url).pathname;
-
-/** `_udp_probe.py` in `station`; waits for "ready" when it binds a port. */
-async function probe(station: Station, args: string[], isServer: boolean) {
-  const child = station.spawn(python3()!, [PROBE, ...args], {
-    timeoutMs: 20_000,
-  });
-  const reader = readLines(child);
-  if (isServer) {
-    await reader.waitLine((l) => l === "ready", `${station.name} to bind`);
-  }
-  return { child, reader };
-}
+import { createLan, netnsTest, run, type Station } from "./_netns.ts";
+import { type ProbeReceipt, startProbe } from "./_udp_probe.ts";
 
 async function ourNamespaces(): Promise<string[]> {
   const list = await run("ip", ["netns", "list"]);
@@ -54,25 +40,22 @@ Deno.test(
       const port = "4950";
       const receivers = await Promise.all(
         [b, c].map((s) =>
-          probe(s, ["recv", "--port", port, "--expect", "3"], true)
+          startProbe(s, ["recv", "--port", port, "--expect", "3"])
         ),
       );
-      const sender = await probe(a, [
+      const sender = await startProbe(a, [
         ...["send", "--to", a.broadcast, "--port", port, "--count", "3"],
-      ], false);
+      ]);
       assert.deepEqual(
         (await sender.child.status).code,
         0,
         sender.reader.stderr(),
       );
       for (const r of receivers) {
-        const got = await r.reader.waitJson<
-          { count: number; from: string[]; seqs: number[] }
-        >("the broadcast datagrams");
+        const got = await r.result<ProbeReceipt>("the broadcast datagrams");
         assert.deepEqual(got.count, 3);
         assert.deepEqual(got.from, [a.address]);
         assert.deepEqual(got.seqs, [0, 1, 2]);
-        await r.child.status;
       }
     },
     { withPython: true },
