@@ -112,6 +112,30 @@ export function netnsTest(
   };
 }
 
+/**
+ * `Deno.test` options for a test that needs only `python3`: skipped with a message
+ * saying why, or failing when `MIDISHARE_REQUIRE_NETNS=1`.
+ */
+export function pythonTest(
+  name: string,
+  fn: (t: Deno.TestContext) => Promise<void>,
+): Deno.TestDefinition {
+  const lack = python3() === null ? "python3 is not installed" : null;
+  if (lack !== null && !REQUIRED && !skipped.has(lack)) {
+    skipped.add(lack);
+    console.log(`python station tests skipped: ${lack}`);
+  }
+  return {
+    name,
+    ignore: lack !== null && !REQUIRED,
+    fn: lack === null ? fn : () => {
+      throw new Error(
+        `python3 is required (MIDISHARE_REQUIRE_NETNS=1): ${lack}`,
+      );
+    },
+  };
+}
+
 /** Runs a short command; returns its standard output or throws with its stderr. */
 export async function run(command: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(command, {
