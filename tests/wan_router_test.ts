@@ -119,3 +119,30 @@ Deno.test(
     { withPython: true },
   ),
 );
+
+Deno.test(
+  netnsTest(
+    "createWan() with udpPort impairs only UDP to that port",
+    async () => {
+      await using wan = await createWan({
+        impairment: { delayMs: 100, seed: 7 },
+        udpPort: 4951,
+      });
+      const { a, b, router } = wan;
+      for (const port of ["4951", "4953"]) {
+        const udp = await startProbe(b, ["recv", "--port", port]);
+        const sender = await startProbe(a, [
+          ...["send", "--to", b.address, "--port", port, "--count", "20"],
+        ]);
+        assert.equal((await sender.child.status).code, 0);
+        const got = await udp.result<ProbeReceipt>(`datagrams to ${port}`);
+        assert.equal(got.count, 20);
+        assert.deepEqual(got.from, [a.address]);
+        const delayed = got.delaysMs.filter((d) => d >= 100).length;
+        assert.equal(delayed, port === "4951" ? 20 : 0, `port ${port}`);
+      }
+      assert.equal((await router.counts()).in, 20);
+    },
+    { withPython: true },
+  ),
+);
