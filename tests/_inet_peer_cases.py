@@ -1,5 +1,6 @@
-"""Unit tests of inet_peer.py's codec against the bytes of spec sections 3 and 6
-(run by `inet_peer.py --self-test`, which tests/inet_peer_test.ts runs).
+"""Unit tests of _inet_codec.py (inet_peer.py's wire format) against the bytes
+of spec sections 3 and 6 (run by `inet_peer.py --self-test`, which
+tests/inet_peer_test.ts runs).
 
 The spec's examples print the length of Note, Ctrl14b and Tempo as 00 0B; the rule
 len = 5 + payload size gives 00 09, which is what these tests expect.
@@ -8,8 +9,8 @@ len = 5 + payload size gives 00 09, which is what these tests expect.
 import struct
 import unittest
 
-from inet_peer import (InputStream, TcpFramer, decode_payload, encode_event,
-                       host_id, midi_packet, packetize, tcp_bye, LIMITS)
+from _inet_codec import (LIMITS, InputStream, TcpFramer, decode_payload,
+                         encode_event, host_id, midi_packet, packetize, tcp_bye)
 
 
 def hexbytes(text):

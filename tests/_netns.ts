@@ -12,129 +12,25 @@
  * same random suffix and are created inside their namespaces, never in the test's
  * own; a lab removes namespaces left behind by a test process that no longer runs.
  *
+ * Stations are in `_station.ts`; whether these tests can run, in `_netns_gate.ts`.
+ *
  * @module
  */
 
-// Tests say why they skip, on the console, as STYLE.md §6 asks.
+// A namespace that cannot be deleted is reported, not thrown: cleanup goes on.
 // deno-lint-ignore-file no-console
 
+import { terminate } from "./_harness.ts";
 import {
-  isListening,
-  type ServerProcess,
-  terminate,
-  waitFor,
-} from "./_harness.ts";
+  createStation,
+  DEFAULT_PROCESS_MS,
+  type NetnsProcessOptions,
+  type Spawner,
+  type Station,
+  type StationSpec,
+} from "./_station.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-const MAIN = `${ROOT}main.ts`;
 const PREFIX = "msnet";
-/** Longest life of a process started in a namespace unless the caller says. */
-const DEFAULT_PROCESS_MS = 120_000;
-const REQUIRED = Deno.env.get("MIDISHARE_REQUIRE_NETNS") === "1";
-
-function hasCommand(command: string): boolean {
-  try {
-    return new Deno.Command("sh", {
-      args: ["-c", `command -v ${command}`],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-let python: string | null | undefined;
-
-/**
- * The path of the python3 interpreter, or null: a system one when there is one,
- * since a version manager's `python3` shim can take a second and more to start.
- */
-export function python3(): string | null {
-  if (python !== undefined) return python;
-  python = null;
-  for (const path of ["/usr/bin/python3", "/usr/local/bin/python3"]) {
-    try {
-      if (Deno.statSync(path).isFile) return python = path;
-    } catch {
-      // Not there.
-    }
-  }
-  try {
-    const out = new Deno.Command("python3", {
-      args: ["-c", "import sys; print(sys.executable)"],
-      stdout: "piped",
-      stderr: "null",
-    }).outputSync();
-    if (out.success) python = new TextDecoder().decode(out.stdout).trim();
-  } catch {
-    // Not installed.
-  }
-  return python;
-}
-
-/** Why namespace tests cannot run here (with `python3` when `withPython`), or null. */
-export function netnsMissing(withPython = false): string | null {
-  if (Deno.uid() !== 0) return "they need root (ip netns, veth, bridges, TUN)";
-  if (!hasCommand("ip")) return "ip is not installed (Debian package iproute2)";
-  if (!hasCommand("unshare")) return "unshare is not installed (util-linux)";
-  if (withPython && python3() === null) {
-    return "python3 is not installed";
-  }
-  return null;
-}
-
-const skipped = new Set<string>();
-
-/**
- * `Deno.test` options for a test that needs namespaces (and `python3` when
- * `withPython`): skipped with a message saying why, or failing when
- * `MIDISHARE_REQUIRE_NETNS=1`.
- */
-export function netnsTest(
-  name: string,
-  fn: (t: Deno.TestContext) => Promise<void>,
-  { withPython = false } = {},
-): Deno.TestDefinition {
-  const lack = netnsMissing(withPython);
-  if (lack !== null && !REQUIRED && !skipped.has(lack)) {
-    skipped.add(lack);
-    console.log(`network namespace tests skipped: ${lack}`);
-  }
-  return {
-    name,
-    ignore: lack !== null && !REQUIRED,
-    fn: lack === null ? fn : () => {
-      throw new Error(
-        `network namespace tests are required (MIDISHARE_REQUIRE_NETNS=1): ${lack}`,
-      );
-    },
-  };
-}
-
-/**
- * `Deno.test` options for a test that needs only `python3`: skipped with a message
- * saying why, or failing when `MIDISHARE_REQUIRE_NETNS=1`.
- */
-export function pythonTest(
-  name: string,
-  fn: (t: Deno.TestContext) => Promise<void>,
-): Deno.TestDefinition {
-  const lack = python3() === null ? "python3 is not installed" : null;
-  if (lack !== null && !REQUIRED && !skipped.has(lack)) {
-    skipped.add(lack);
-    console.log(`python station tests skipped: ${lack}`);
-  }
-  return {
-    name,
-    ignore: lack !== null && !REQUIRED,
-    fn: lack === null ? fn : () => {
-      throw new Error(
-        `python3 is required (MIDISHARE_REQUIRE_NETNS=1): ${lack}`,
-      );
-    },
-  };
-}
 
 /** Runs a short command; returns its standard output or throws with its stderr. */
 export async function run(command: string, args: string[]): Promise<string> {
@@ -155,50 +51,6 @@ export async function run(command: string, args: string[]): Promise<string> {
   return text.decode(out.stdout);
 }
 
-/** How a process in a namespace is started. */
-export interface NetnsProcessOptions {
-  /** Killed (SIGKILL) after this long; default 120 s. */
-  timeoutMs?: number;
-  stdin?: "piped" | "null";
-  stdout?: "piped" | "null" | "inherit";
-  stderr?: "piped" | "null" | "inherit";
-  env?: Record<string, string>;
-  cwd?: string;
-}
-
-/** One host of a test network. */
-export interface Station {
-  /** Its host name, as `hostname` prints it in every command run there. */
-  readonly name: string;
-  /** Its network namespace. */
-  readonly netns: string;
-  /** Its IPv4 address on the test network. */
-  readonly address: string;
-  readonly prefixLength: number;
-  /** The broadcast address of its subnet. */
-  readonly broadcast: string;
-  /** The `MIDISHARE_SOCKET` path of its server. */
-  readonly socketPath: string;
-  /** The argument list that runs `command` there (`ip netns exec ... unshare --uts`). */
-  argv(command: string, args?: string[]): string[];
-  /** Starts `command` there; killed at the timeout and when the network goes. */
-  spawn(
-    command: string,
-    args?: string[],
-    options?: NetnsProcessOptions,
-  ): Deno.ChildProcess;
-  /** Runs `command` there to its end (within the timeout) and returns what it printed. */
-  output(
-    command: string,
-    args?: string[],
-    options?: NetnsProcessOptions,
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** Starts `main.ts serve --persist --socket <socketPath>` there and waits for it. */
-  startServer(
-    options?: { args?: string[]; env?: Record<string, string> },
-  ): Promise<ServerProcess>;
-}
-
 /**
  * Namespaces and processes of one test, removed together on dispose: the building
  * blocks of a topology.
@@ -215,15 +67,9 @@ export interface Lab extends AsyncDisposable {
   /** Sets `/proc/sys/<key>` (dotted, as sysctl names it) in namespace `netns`. */
   sysctl(netns: string, key: string, value: string): Promise<void>;
   /** Starts a process that the lab kills at its timeout and on dispose. */
-  spawn(argv: string[], options?: NetnsProcessOptions): Deno.ChildProcess;
-  /** A station in namespace `netns` (already addressed by the caller). */
-  station(spec: {
-    name: string;
-    netns: string;
-    address: string;
-    prefixLength: number;
-    broadcast: string;
-  }): Station;
+  spawn: Spawner;
+  /** A station in namespace `spec.netns` (already addressed by the caller). */
+  station(spec: StationSpec): Station;
   /** Every namespace created so far. */
   readonly namespaces: readonly string[];
 }
@@ -351,114 +197,6 @@ async function stopChild(child: Deno.ChildProcess): Promise<void> {
       // Not piped, or read by the test: it ended with the process.
     }
   }
-}
-
-function createStation(
-  spec: {
-    name: string;
-    netns: string;
-    address: string;
-    prefixLength: number;
-    broadcast: string;
-  },
-  socketPath: string,
-  spawn: Lab["spawn"],
-): Station {
-  const argv = (command: string, args: string[] = []) => [
-    "ip",
-    "netns",
-    "exec",
-    spec.netns,
-    "unshare",
-    "--uts",
-    "sh",
-    "-c",
-    'hostname "$0" && exec "$@"',
-    spec.name,
-    command,
-    ...args,
-  ];
-  const withSocket = (options: NetnsProcessOptions) => ({
-    ...options,
-    env: { MIDISHARE_SOCKET: socketPath, ...(options.env ?? {}) },
-  });
-  const station: Station = {
-    ...spec,
-    socketPath,
-    argv,
-    spawn: (command, args = [], options = {}) =>
-      spawn(argv(command, args), withSocket(options)),
-    async output(command, args = [], options = {}) {
-      const child = spawn(argv(command, args), {
-        ...withSocket(options),
-        stdout: "piped",
-        stderr: "piped",
-      });
-      const out = await child.output();
-      const text = new TextDecoder();
-      return {
-        code: out.code,
-        stdout: text.decode(out.stdout),
-        stderr: text.decode(out.stderr),
-      };
-    },
-    startServer: (options = {}) =>
-      startStationServer(station, options.args ?? [], options.env ?? {}),
-  };
-  return station;
-}
-
-async function startStationServer(
-  station: Station,
-  args: string[],
-  env: Record<string, string>,
-): Promise<ServerProcess> {
-  const { socketPath } = station;
-  const child = station.spawn(Deno.execPath(), [
-    "run",
-    "-A",
-    MAIN,
-    "serve",
-    "--persist",
-    "--socket",
-    socketPath,
-    ...(args.includes("--midi-api") ? [] : ["--midi-api", "off"]),
-    ...args,
-  ], { env, cwd: ROOT, timeoutMs: DEFAULT_PROCESS_MS });
-  let text = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      text += chunk;
-    }
-  };
-  const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  let status: Promise<Deno.CommandStatus> | null = null;
-  const stop = () => {
-    status ??= (async () => {
-      const s = await terminate(child);
-      await reading;
-      return s;
-    })();
-    return status;
-  };
-  await waitFor(
-    () => isListening(socketPath),
-    `the server of ${station.name} on ${socketPath}`,
-    20_000,
-  ).catch(async (error) => {
-    await stop();
-    throw new Error(`${error.message}; server said:\n${text}`);
-  });
-  return {
-    socketPath,
-    dir: socketPath.slice(0, socketPath.lastIndexOf("/")),
-    child,
-    log: () => text,
-    stop,
-    async [Symbol.asyncDispose]() {
-      await stop();
-    },
-  };
 }
 
 /** A LAN: stations on one bridge, in one subnet where broadcast reaches all. */

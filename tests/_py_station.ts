@@ -7,7 +7,8 @@
  */
 
 import { type LineReader, readLines } from "./_line_reader.ts";
-import { python3, type Station } from "./_netns.ts";
+import { python3 } from "./_netns_gate.ts";
+import type { Station } from "./_station.ts";
 
 const PEER = new URL("./inet_peer.py", import.meta.url).pathname;
 

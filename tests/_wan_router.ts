@@ -23,7 +23,9 @@
 
 import { Random, testSeed } from "../testing/random.ts";
 import { readLines } from "./_line_reader.ts";
-import { createLab, type Lab, python3, run, type Station } from "./_netns.ts";
+import { createLab, type Lab, run } from "./_netns.ts";
+import { python3 } from "./_netns_gate.ts";
+import type { Station } from "./_station.ts";
 
 const RELAY = new URL("./_impair_relay.py", import.meta.url).pathname;
 const MTU = "9000";

@@ -2,7 +2,8 @@
 // no namespace behind.
 
 import assert from "node:assert/strict";
-import { netnsTest, run } from "./_netns.ts";
+import { run } from "./_netns.ts";
+import { netnsTest } from "./_netns_gate.ts";
 
 const SCRIPT = new URL("../scripts/bench/inet_baseline.ts", import.meta.url)
   .pathname;

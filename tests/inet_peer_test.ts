@@ -4,13 +4,9 @@
 
 import assert from "node:assert/strict";
 import { sysexChecksum } from "./_harness.ts";
-import {
-  createLan,
-  netnsTest,
-  python3,
-  pythonTest,
-  type Station,
-} from "./_netns.ts";
+import { createLan } from "./_netns.ts";
+import { netnsTest, python3, pythonTest } from "./_netns_gate.ts";
+import type { Station } from "./_station.ts";
 import {
   type PeerLine,
   type PyStation,

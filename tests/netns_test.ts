@@ -4,7 +4,9 @@
 
 import assert from "node:assert/strict";
 import { startAgent } from "./_harness.ts";
-import { createLan, netnsTest, run, type Station } from "./_netns.ts";
+import { createLan, run } from "./_netns.ts";
+import { netnsTest } from "./_netns_gate.ts";
+import type { Station } from "./_station.ts";
 import { type ProbeReceipt, startProbe } from "./_udp_probe.ts";
 
 async function ourNamespaces(): Promise<string[]> {

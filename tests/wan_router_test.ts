@@ -3,7 +3,7 @@
 // predicts, TCP passes intact, and each station sees the other at its real address.
 
 import assert from "node:assert/strict";
-import { netnsTest } from "./_netns.ts";
+import { netnsTest } from "./_netns_gate.ts";
 import { type ProbeReceipt, startProbe } from "./_udp_probe.ts";
 import { createWan, type Impairment, planImpairment } from "./_wan_router.ts";
 

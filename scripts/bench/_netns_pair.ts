@@ -1,6 +1,6 @@
 /**
  * Two network namespaces on one bridge, as the test bed's LAN builds them
- * (`tests/_netns.ts`, which scripts may not import): stations 10.77.0.2 and
+ * (`tests/_netns.ts`, private to `tests/`): stations 10.77.0.2 and
  * 10.77.0.3/24 on a bridge in a hub namespace. Names follow the test bed's scheme
  * (`msnet-<pid>-<suffix>-<role>`), so that its sweep removes what a killed
  * benchmark leaves behind. Needs root. Private to `scripts/bench/`.
