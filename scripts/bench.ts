@@ -5,7 +5,9 @@
  * beside the baseline measured in the same run.
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
- * idle, rtmidi (needs jackd2, librtmidi6 and a C compiler with the JACK headers). Each benchmark script prints one JSON line; `--json` prints them all as they
+ * inet (raw UDP between network namespaces, the network driver's baseline; needs
+ * root), idle, rtmidi (needs jackd2, librtmidi6 and a C compiler with the JACK
+ * headers). Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
@@ -145,6 +147,31 @@ const BENCHES: Record<string, Bench> = {
       const late = r.scheduledOutputLateness as Row;
       console.log(
         `  scheduled output, date to RtMidi (${late.count} events): p50 ${late.p50Us} µs, p99 ${late.p99Us} µs, max ${late.maxUs} µs (target p99 at most 200 µs)`,
+      );
+    },
+  },
+  inet: {
+    script: "bench/inet_baseline.ts",
+    report(r) {
+      if (r.skipped !== undefined) {
+        console.log(
+          `Raw UDP between network namespaces: skipped (${r.skipped})`,
+        );
+        return;
+      }
+      const t = r.udpThroughput as Row;
+      console.log("Raw UDP between two network namespaces on a bridge:");
+      console.log(
+        `  ping-pong, ${(r.pingPongUs as Row).sizeBytes}-byte datagrams: ${
+          us(r.pingPongUs as Row)
+        }`,
+      );
+      console.log(
+        `  ${t.sizeBytes}-byte datagrams: ${
+          fmt(t.datagramsPerSecond!)
+        }/s received (${fmt(t.bytesPerSecond!)} B/s), sent at ${
+          fmt(t.senderDatagramsPerSecond!)
+        }/s, ${t.lossPercent}% lost`,
       );
     },
   },
