@@ -5,9 +5,10 @@
  * `transport/interface.ts` (and the call documentation of `transport/api_docs.ts`):
  * the notification interface and queue and the kernel's calls (`kernel/contract/gen/`),
  * the server port and the checking facade of the server calls (`kernel/client/gen/`),
- * the in-process port (`kernel/local/gen/`), the remote port, the frame codecs, the
- * listener's decoder and the kernel worker's dispatch (`transport/gen/`), and the
- * named exports of the client (`client/gen/`). Output is deterministic and formatted;
+ * the in-process port (`kernel/local/gen/`), the remote port and the frame codecs
+ * (`transport/gen/`), the listener's decoder and the kernel worker's dispatch, which
+ * only the server runs (`workers/gen/`), and the named exports of the client
+ * (`client/gen/`). Output is deterministic and formatted;
  * a test regenerates it in memory and fails when the checked-in files differ.
  *
  * Usage: `deno run -A scripts/gen_stubs.ts`
@@ -37,6 +38,7 @@ export const GENERATED_FOLDERS: readonly string[] = [
   "kernel/client/gen/",
   "kernel/local/gen/",
   "transport/gen/",
+  "workers/gen/",
   "client/gen/",
 ];
 
@@ -74,8 +76,8 @@ export async function generateFiles(): Promise<Record<string, string>> {
     "kernel/local/gen/local_port_gen.ts": localPort(HEADER),
     "transport/gen/client_stubs_gen.ts": remotePort(HEADER),
     "transport/gen/frames_gen.ts": frameCodecs(HEADER),
-    "transport/gen/listener_decode_gen.ts": listenerDecode(HEADER),
-    "transport/gen/kernel_dispatch_gen.ts": kernelDispatch(HEADER),
+    "workers/gen/listener_decode_gen.ts": listenerDecode(HEADER),
+    "workers/gen/kernel_dispatch_gen.ts": kernelDispatch(HEADER),
     "client/gen/api_gen.ts": clientApi(HEADER),
   };
   const files: Record<string, string> = {};

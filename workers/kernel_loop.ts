@@ -13,7 +13,7 @@
 import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
 import { ServerKernel } from "@midishare/kernel/server";
 import { epochNow } from "@midishare/transport/clock";
-import { dispatchCall } from "@midishare/transport/gen/kernel_dispatch_gen";
+import { dispatchCall } from "./gen/kernel_dispatch_gen.ts";
 import { logInfo, logWarn, quoteName } from "@midishare/transport/logger";
 import { Ring } from "./output_ring.ts";
 import {

@@ -19,10 +19,7 @@
 
 import { attachCellPool, type CellPool, NIL } from "@midishare/kernel";
 import { freeEvent } from "@midishare/kernel/memory";
-import {
-  decodeCallArgs,
-  isRequestCall,
-} from "@midishare/transport/gen/listener_decode_gen";
+import { decodeCallArgs, isRequestCall } from "./gen/listener_decode_gen.ts";
 import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
 import { socketDir } from "@midishare/transport/socket_path";
 import { Ring } from "./output_ring.ts";

@@ -264,8 +264,12 @@ export function listenerDecode(header: string): string {
  */
 
 import type { CellPool } from "@midishare/kernel/memory";
-import type { ReadEventResult, WireReader, WireWriter } from "../wire.ts";
-${wireTypesImport(code, "../wire_types.ts")}
+import type {
+  ReadEventResult,
+  WireReader,
+  WireWriter,
+} from "@midishare/transport/wire";
+${wireTypesImport(code, "@midishare/transport/wire_types")}
 
 const REQUEST_IDS = new Set([${requests.join(", ")}]);
 
@@ -324,8 +328,8 @@ export function kernelDispatch(header: string): string {
  */
 
 import type { KernelCalls } from "@midishare/kernel/contract";
-import type { WireReader, WireWriter } from "../wire.ts";
-${wireTypesImport(code, "../wire_types.ts")}
+import type { WireReader, WireWriter } from "@midishare/transport/wire";
+${wireTypesImport(code, "@midishare/transport/wire_types")}
 
 /** Runs call \`callId\` with arguments from \`r\`; a request's result goes to \`reply\`. */
 export function dispatchCall(

@@ -7,8 +7,12 @@
  */
 
 import type { CellPool } from "@midishare/kernel/memory";
-import type { ReadEventResult, WireReader, WireWriter } from "../wire.ts";
-import { readFilter, writeFilter } from "../wire_types.ts";
+import type {
+  ReadEventResult,
+  WireReader,
+  WireWriter,
+} from "@midishare/transport/wire";
+import { readFilter, writeFilter } from "@midishare/transport/wire_types";
 
 const REQUEST_IDS = new Set([
   1,

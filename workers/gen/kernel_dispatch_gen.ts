@@ -7,14 +7,14 @@
  */
 
 import type { KernelCalls } from "@midishare/kernel/contract";
-import type { WireReader, WireWriter } from "../wire.ts";
+import type { WireReader, WireWriter } from "@midishare/transport/wire";
 import {
   readFilter,
   writeDriverInfos,
   writeSlot,
   writeSlotInfos,
   writeSyncInfo,
-} from "../wire_types.ts";
+} from "@midishare/transport/wire_types";
 
 /** Runs call `callId` with arguments from `r`; a request's result goes to `reply`. */
 export function dispatchCall(
