@@ -14,7 +14,7 @@ import { MidiShareError } from "../api/errors.ts";
 import { describe, toDate, toShort } from "../api/validators.ts";
 import { CELL_WORDS, NIL } from "../memory/cell_pool.ts";
 import { B_REFNUM, W_DATE } from "../memory/event_layout.ts";
-import { eventRefNum } from "../memory/event_store.ts";
+import { eventRefNum } from "../memory/event_header.ts";
 import { releaseCells, shiftCell, unlinkCell } from "./cell_list.ts";
 import { TASK_NOWHERE, TASK_READY, TASK_SCHEDULED } from "./client_tasks.ts";
 import { EvHandle, type MidiEv, ST_DEAD, ST_TASK } from "./ev_handle.ts";
