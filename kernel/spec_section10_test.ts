@@ -26,7 +26,8 @@ import { drain, makeEv } from "./_test_util.ts";
 import { MidiEncoder } from "./midi/midi_encoder.ts";
 import { MidiDecoder } from "./midi/midi_decoder.ts";
 import { createCellPool } from "./memory/cell_pool.ts";
-import { eventType, newEvent, setField } from "./memory/event_store.ts";
+import { eventType } from "./memory/event_header.ts";
+import { newEvent, setField } from "./memory/event_store.ts";
 
 function pair(): { ms: LocalMidiShare; a: number; b: number } {
   const ms = createLocalKernel();

@@ -26,11 +26,11 @@ import {
   serverPort,
 } from "./gen/calls.ts";
 import { HEADER } from "./gen/common.ts";
+import { frameCodecs } from "./gen/frames.ts";
 import {
-  frameCodecs,
   notificationInterface,
   notificationQueue,
-} from "./gen/frames.ts";
+} from "./gen/notifications.ts";
 
 /** The folders that hold nothing but generated files. */
 export const GENERATED_FOLDERS: readonly string[] = [

@@ -24,9 +24,13 @@ export {
   ClientRuntime,
   type ClientRuntimeOptions,
   type ClientState,
-  defaultServerCommand,
   type NotificationHandler,
 } from "./client_runtime.ts";
+export {
+  connectServer,
+  type ConnectServerOptions,
+  defaultServerCommand,
+} from "./connect_server.ts";
 export { epochNow } from "./clock.ts";
 export {
   type ArgType,

@@ -24,16 +24,15 @@ export {
   RTMIDI_API_UNIX_JACK,
   RTMIDI_API_UNSPECIFIED,
   RTMIDI_SYMBOLS,
-  RtMidiDevice,
   RtMidiError,
-  RtMidiInput,
   type RtMidiLibrary,
-  RtMidiOutput,
   type RtMidiSymbols,
-  RtMidiWrapper,
 } from "./rtmidi_ffi.ts";
+export { RtMidiDevice, RtMidiInput, RtMidiOutput } from "./rtmidi_device.ts";
+export { RtMidiWrapper } from "./rtmidi_wrapper.ts";
+export type { MidiApiChoice } from "./back_end_chooser.ts";
+export type { LatenessFigures } from "./lateness_histogram.ts";
 export {
-  type MidiApiChoice,
   RtmidiDriver,
   type RtmidiDriverOptions,
   type RtmidiStats,

@@ -16,12 +16,8 @@ import {
   type PortLists,
   type ScannerStart,
 } from "./port_scanner.ts";
-import {
-  loadRtMidi,
-  RtMidiInput,
-  type RtMidiLibrary,
-  RtMidiOutput,
-} from "./rtmidi_ffi.ts";
+import { RtMidiInput, RtMidiOutput } from "./rtmidi_device.ts";
+import { loadRtMidi, type RtMidiLibrary } from "./rtmidi_ffi.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<ScannerStart>) => void) | null;

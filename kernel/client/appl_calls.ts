@@ -1,7 +1,8 @@
 /**
  * The client-side calls about applications and drivers the client opened: info,
- * filters, alarms, receiving, tasks, sending and closing (spec §7.2, §7.3, §7.12,
- * §7.13, §7.15, §7.16), and the inbox where the kernel's notifications arrive.
+ * alarms, opening and closing, receiving and sending (spec §7.2, §7.3, §7.4, §7.12,
+ * §7.13), over the filter and task calls of the layers below, and the inbox where
+ * the kernel's notifications arrive.
  *
  * Runs on the client's thread. The inbox's `deliver`, `runTask` and `readyDTask` are
  * real-time safe apart from the callbacks they run.
@@ -15,103 +16,31 @@ import type {
   TDriverInfos,
   TDriverOperation,
 } from "../api/types.ts";
-import { ApplRecord, type CellList } from "./appl_record.ts";
-import { type CellPool, NIL } from "../memory/cell_pool.ts";
-import type { ClientMemory } from "./client_memory.ts";
-import {
-  ScheduledTasks,
-  TASK_NOWHERE,
-  TASK_READY,
-  TASK_SCHEDULED,
-} from "./client_tasks.ts";
-import { REFNUM_COUNT, typeDProcess, typeProcess } from "../api/constants.ts";
-import {
-  EvHandle,
-  type MidiEv,
-  ST_DEAD,
-  ST_OWNED,
-  ST_QUEUED,
-  ST_TASK,
-} from "./ev_handle.ts";
-import { eventRefNum } from "../memory/event_store.ts";
-import { B_PORT, B_REFNUM, W_DATE } from "../memory/event_layout.ts";
-import { CELL_WORDS } from "../memory/cell_pool.ts";
-import { EventCalls, WRITABLE } from "./event_calls.ts";
-import { FilterHandle, type MidiFilter } from "./filter_handle.ts";
-import type {
-  NotificationQueueHooks,
-  NotificationReceiver,
-} from "../contract/mod.ts";
-import type { Answer, ServerPort } from "./gen/server_port_gen.ts";
-import type { FilterPart } from "../memory/filter_bits.ts";
-import { MidiShareError } from "../api/errors.ts";
+import { typeDProcess, typeProcess } from "../api/constants.ts";
 import {
   checkCallback,
   checkDriverInfos,
   checkDriverOps,
   checkString,
-  describe,
-  toBool,
   toDate,
   toShort,
 } from "../api/validators.ts";
-
-/** A box standing for `MidiEvPtr*` (spec §1.4). */
-export interface MidiEvRef {
-  /** A task handle, or null. */
-  value: MidiEv | null;
-}
-
-/** A task callback (spec §1.5). */
-export type Task = (
-  date: number,
-  refNum: number,
-  a1: unknown,
-  a2: unknown,
-  a3: unknown,
-) => void;
-
-/** The server's state a client mirrors and reads without asking (spec §7.1). */
-export interface MirroredState {
-  /** `MidiGetTime`. */
-  time(): number;
-  /** `MidiCountAppls`. */
-  applCount(): number;
-  /** `MidiCountDrivers`. */
-  driverCount(): number;
-  /** Whether MidiShare is awake. */
-  isAwake(): boolean;
-}
-
-/**
- * What the client-side calls need from the server side: its calls, in call order
- * (answered with a Promise when `IsAsync`), and its mirrored state.
- */
-export type ServerLink<IsAsync extends boolean> =
-  & ServerPort<IsAsync>
-  & MirroredState;
-
-/**
- * Where the kernel's notifications for this client arrive, in server order, with what
- * an in-process queue needs to know of the client.
- */
-export type ClientInbox = NotificationReceiver & NotificationQueueHooks;
+import { CELL_WORDS, NIL } from "../memory/cell_pool.ts";
+import { B_REFNUM, W_DATE } from "../memory/event_layout.ts";
+import type { ServerLink } from "./appl_registry.ts";
+import { releaseCells, shiftCell } from "./cell_list.ts";
+import { type ClientInbox, createClientInbox } from "./client_inbox.ts";
+import type { ClientMemory } from "./client_memory.ts";
+import { type MidiEv, ST_OWNED, ST_QUEUED, ST_TASK } from "./ev_handle.ts";
+import { WRITABLE } from "./event_calls.ts";
+import type { Answer } from "./gen/server_port_gen.ts";
+import { TaskCalls } from "./task_calls.ts";
 
 /** The per-application client-side calls; see the module documentation. */
-export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
-  /** The server side. */
-  protected readonly link: ServerLink<IsAsync>;
+export class ApplCalls<IsAsync extends boolean = boolean>
+  extends TaskCalls<IsAsync> {
   /** Entry points for the kernel's notifications (transport use, not MidiShare API). */
   readonly inbox: ClientInbox;
-  readonly #records: (ApplRecord | undefined)[] = new Array(REFNUM_COUNT);
-  readonly #tasks: ScheduledTasks;
-  readonly #reportError: (error: unknown) => void;
-  // Refnums that received events this tick, in order of first delivery.
-  readonly #rcvOrder = new Int32Array(REFNUM_COUNT);
-  #rcvCount = 0;
-  /** Cell of the task whose function runs now (NIL outside tasks). */
-  #runningCell = NIL;
-  readonly #rcvMarked = new Uint8Array(REFNUM_COUNT);
   // Driver registrations waiting for their reply, oldest first.
   readonly #registrations: { ops: TDriverOperation; ref: number }[] = [];
 
@@ -126,76 +55,22 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
     link: ServerLink<IsAsync>,
     reportError: (error: unknown) => void,
   ) {
-    super(memory);
-    this.link = link;
-    this.#reportError = reportError;
-    this.#tasks = new ScheduledTasks(() => this.memory.pool);
-    this.inbox = this.#createInbox();
-  }
-
-  // ---- Hooks for the server calls of subclasses
-
-  /** Records an application or driver the server opened for this client. */
-  protected opened(refNum: number, ops?: TDriverOperation): void {
-    this.memory.activate();
-    this.#records[refNum] = new ApplRecord(
-      refNum,
-      ops !== undefined,
-      ops ?? {},
-    );
-  }
-
-  /** The record of a refnum this client opened, or undefined. */
-  protected record(refNum: number): ApplRecord | undefined {
-    return refNum >= 0 && refNum < REFNUM_COUNT
-      ? this.#records[refNum]
-      : undefined;
-  }
-
-  /**
-   * Closes every application and driver of this client on this side only (the server
-   * is gone); returns their records, alarms included, in refnum order.
-   */
-  protected closeAllLocally(): ApplRecord[] {
-    const closed = this.#records.filter((r): r is ApplRecord =>
-      r !== undefined
-    );
-    for (const rec of closed) this.#closeLocal(rec);
-    return closed;
-  }
-
-  /**
-   * Takes every waiting event of `refNum` as a pool cell, oldest first, then frees
-   * it; no handle is created (drivers inside the server).
-   */
-  protected drainFifo(
-    refNum: number,
-    visit: (pool: CellPool, cell: number) => void,
-  ): void {
-    const rec = this.record(refNum);
-    if (rec === undefined) return;
-    for (
-      let cell = this.#shift(rec.fifo);
-      cell !== NIL;
-      cell = this.#shift(rec.fifo)
-    ) {
-      visit(this.memory.pool, cell);
-      this.memory.release(cell);
-    }
-  }
-
-  /** Whether this client has an application or driver open. */
-  protected hasRecords(): boolean {
-    return this.#records.some((r) => r !== undefined);
-  }
-
-  /** Runs a callback; an exception is reported and swallowed (spec §1.5). */
-  protected safely(call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      this.#reportError(error);
-    }
+    super(memory, link, reportError);
+    this.inbox = createClientInbox({
+      memory: this.memory,
+      tasks: this.tasks,
+      record: (ref) => this.record(ref),
+      safely: (call) => this.safely(call),
+      isTask: (ref, cell, serial) => this.isTask(ref, cell, serial),
+      runTask: (cell, date) => this.runTask(cell, date),
+      adoptRegistration: (ref) => {
+        const pending = this.#registrations.find((r) => r.ref < 0);
+        if (pending === undefined) return false;
+        pending.ref = ref;
+        this.opened(ref, pending.ops);
+        return true;
+      },
+    });
   }
 
   // ---- Environment and time
@@ -248,7 +123,7 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
     const ref = toShort(refNum, "refNum");
     const rec = this.record(ref);
     if (rec === undefined || rec.isDriver) return;
-    this.#closeLocal(rec);
+    this.closeLocal(rec);
     this.link.MidiClose(ref);
   }
 
@@ -258,7 +133,7 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
     const rec = this.record(ref);
     if (rec === undefined || !rec.isDriver) return;
     const isAwake = this.link.isAwake();
-    this.#closeLocal(rec);
+    this.closeLocal(rec);
     // Its sleep comes before what the others are told (spec §7.4).
     const sleep = rec.ops.sleep;
     if (isAwake && sleep !== undefined) this.safely(() => sleep(ref));
@@ -276,25 +151,6 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
   MidiSetInfo(refNum: number, info: unknown): void {
     const rec = this.record(toShort(refNum, "refNum"));
     if (rec !== undefined) rec.info = info;
-  }
-
-  /** The installed filter, or null. */
-  MidiGetFilter(refNum: number): MidiFilter | null {
-    return this.record(toShort(refNum, "refNum"))?.filter ?? null;
-  }
-
-  /** Installs a filter (shared, not copied), or removes it with null. */
-  MidiSetFilter(refNum: number, f: MidiFilter | null): void {
-    const ref = toShort(refNum, "refNum");
-    const filter = f === null || f === undefined
-      ? null
-      : FilterHandle.check(f, "install the filter");
-    const rec = this.record(ref);
-    if (rec === undefined) return;
-    if (rec.filter !== null) FilterHandle.setInstalled(rec.filter, ref, false);
-    rec.filter = filter;
-    if (filter !== null) FilterHandle.setInstalled(filter, ref, true);
-    this.link.MidiSetFilter(ref, filter && FilterHandle.bitsOf(filter));
   }
 
   /** The receive alarm, or null. */
@@ -326,58 +182,6 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
     if (had !== (fn !== null)) this.link.MidiSetApplAlarm(ref, fn !== null);
   }
 
-  // ---- Filters (spec §7.16)
-
-  /** A new filter that rejects everything until bits are set. */
-  MidiNewFilter(): MidiFilter {
-    return new FilterHandle((ref, bits) => this.link.MidiSetFilter(ref, bits));
-  }
-
-  /** Frees a filter; one still installed throws `READONLY`. */
-  MidiFreeFilter(f: MidiFilter): void {
-    FilterHandle.free(FilterHandle.check(f, "free the filter"));
-  }
-
-  /** Accepts or rejects port `port` (0..255). */
-  MidiAcceptPort(f: MidiFilter, port: number, state: boolean): void {
-    this.#accept(f, "port", port, state);
-  }
-
-  /** Accepts or rejects channel `chan` (0..15). */
-  MidiAcceptChan(f: MidiFilter, chan: number, state: boolean): void {
-    this.#accept(f, "chan", chan, state);
-  }
-
-  /** Accepts or rejects type `type` (0..255). */
-  MidiAcceptType(f: MidiFilter, type: number, state: boolean): void {
-    this.#accept(f, "type", type, state);
-  }
-
-  /** Whether port `port` is accepted. */
-  MidiIsAcceptedPort(f: MidiFilter, port: number): boolean {
-    return this.#isAccepted(f, "port", port);
-  }
-
-  /** Whether channel `chan` is accepted. */
-  MidiIsAcceptedChan(f: MidiFilter, chan: number): boolean {
-    return this.#isAccepted(f, "chan", chan);
-  }
-
-  /** Whether type `type` is accepted. */
-  MidiIsAcceptedType(f: MidiFilter, type: number): boolean {
-    return this.#isAccepted(f, "type", type);
-  }
-
-  #accept(f: MidiFilter, part: FilterPart, n: number, state: boolean): void {
-    const filter = FilterHandle.check(f, `accept a ${part}`);
-    FilterHandle.accept(filter, part, toShort(n, part), toBool(state, "state"));
-  }
-
-  #isAccepted(f: MidiFilter, part: FilterPart, n: number): boolean {
-    const filter = FilterHandle.check(f, `read a ${part}`);
-    return FilterHandle.isAccepted(filter, part, toShort(n, part));
-  }
-
   // ---- Receiving (spec §7.13)
 
   /** Events waiting in the FIFO of a refnum of this client. */
@@ -389,7 +193,7 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
   MidiGetEv(refNum: number): MidiEv | null {
     const rec = this.record(toShort(refNum, "refNum"));
     if (rec === undefined) return null;
-    const cell = this.#shift(rec.fifo);
+    const cell = shiftCell(this.memory, rec.fifo);
     return cell === NIL ? null : this.memory.handle(cell, ST_OWNED);
   }
 
@@ -403,7 +207,7 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
   /** Frees every waiting event. */
   MidiFlushEvs(refNum: number): void {
     const rec = this.record(toShort(refNum, "refNum"));
-    if (rec !== undefined) this.#releaseAll(rec.fifo);
+    if (rec !== undefined) releaseCells(this.memory, rec.fifo);
   }
 
   // ---- Sending (spec §7.12)
@@ -441,325 +245,11 @@ export class ApplCalls<IsAsync extends boolean = boolean> extends EventCalls {
       if (this.record(ref & 0x7f) === undefined) {
         this.memory.handle(cell, ST_TASK);
         this.memory.release(cell);
-      } else this.#schedule(cell, type, ref & 0x7f);
+      } else this.scheduleTask(cell, type, ref & 0x7f);
       return;
     }
     if (mode === 1) this.link.MidiSendIm(pool, cell);
     else this.link.MidiSend(pool, cell);
     this.memory.release(cell);
-  }
-
-  // ---- Tasks (spec §7.15)
-
-  /** Schedules `fn(date, refNum, a1, a2, a3)` at `date`; null when it cannot. */
-  MidiTask(
-    fn: Task,
-    date: number,
-    refNum: number,
-    a1?: unknown,
-    a2?: unknown,
-    a3?: unknown,
-  ): MidiEv | null {
-    return this.#newTask(typeProcess, fn, date, refNum, a1, a2, a3);
-  }
-
-  /** Schedules a deferred task, which joins the DTask list at its date. */
-  MidiDTask(
-    fn: Task,
-    date: number,
-    refNum: number,
-    a1?: unknown,
-    a2?: unknown,
-    a3?: unknown,
-  ): MidiEv | null {
-    return this.#newTask(typeDProcess, fn, date, refNum, a1, a2, a3);
-  }
-
-  /** Obsolete form of `MidiTask` that returns nothing. */
-  MidiCall(
-    fn: Task,
-    date: number,
-    refNum: number,
-    a1?: unknown,
-    a2?: unknown,
-    a3?: unknown,
-  ): void {
-    this.#newTask(typeProcess, fn, date, refNum, a1, a2, a3);
-  }
-
-  #newTask(
-    type: number,
-    fn: Task,
-    date: number,
-    refNum: number,
-    ...args: unknown[]
-  ): MidiEv | null {
-    if (typeof fn !== "function") {
-      throw new TypeError(
-        `Cannot schedule the task: expected a function, got ${describe(fn)}`,
-      );
-    }
-    const d = toDate(date, "date"), ref = toShort(refNum, "refNum");
-    // Nothing can be scheduled while MidiShare sleeps (a driver's refnum).
-    if (this.record(ref) === undefined || !this.link.isAwake()) return null;
-    const e = this.memory.newEvent(type);
-    if (e === null) return null;
-    const cell = EvHandle.cellOf(e);
-    this.memory.setField(cell, 0, fn);
-    for (let i = 0; i < 3; i++) this.memory.setField(cell, i + 1, args[i]);
-    const pool = this.memory.pool;
-    pool.words[cell * CELL_WORDS + W_DATE] = d;
-    pool.bytes[cell * CELL_WORDS * 4 + B_REFNUM] = ref;
-    this.#schedule(cell, type, ref);
-    return e;
-  }
-
-  /** Turns an owned task event into a scheduled task handle. */
-  #schedule(cell: number, type: number, ref: number): void {
-    const serial = this.#tasks.add(cell);
-    this.memory.handle(cell, ST_TASK);
-    const date = this.memory.pool.words[cell * CELL_WORDS + W_DATE]!;
-    this.link.MidiTask(type, ref, date >>> 0, cell, serial);
-  }
-
-  /** Cancels a task that has not started; always empties the box. */
-  MidiForgetTask(v: MidiEvRef): void {
-    if (typeof v !== "object" || v === null) {
-      throw new TypeError(
-        `Cannot forget the task: expected a box object, got ${describe(v)}`,
-      );
-    }
-    const e = v.value;
-    if (e === null || e === undefined) return;
-    if (!(e instanceof EvHandle) || EvHandle.hostOf(e) !== this.memory) {
-      throw new TypeError(
-        `Cannot forget the task: expected a MidiEv of this client, got ${
-          describe(e)
-        }`,
-      );
-    }
-    const state = EvHandle.stateOf(e);
-    if (state === ST_TASK && EvHandle.cellOf(e) === this.#runningCell) {
-      // A task forgetting itself: its cells go back when it returns.
-    } else if (state === ST_TASK) {
-      const cell = EvHandle.cellOf(e);
-      const where = this.#tasks.whereIs(cell);
-      if (where === TASK_SCHEDULED) this.#tasks.remove(cell);
-      else if (where === TASK_READY) this.#unlinkDTask(cell);
-      this.memory.release(cell);
-    } else if (state === ST_DEAD && !EvHandle.wasTask(e)) {
-      throw new MidiShareError(
-        "DEAD",
-        "Cannot forget the task: the handle is dead",
-      );
-    } else if (state !== ST_DEAD) {
-      throw new TypeError("Cannot forget the task: the handle is not a task");
-    }
-    v.value = null;
-  }
-
-  /** DTasks of a refnum of this client that reached their date. */
-  MidiCountDTasks(refNum: number): number {
-    return this.record(toShort(refNum, "refNum"))?.dtasks.count ?? 0;
-  }
-
-  /** Runs the oldest ready DTask, if any. */
-  MidiExec1DTask(refNum: number): void {
-    const ref = toShort(refNum, "refNum");
-    const rec = this.record(ref);
-    if (rec === undefined) return;
-    const cell = this.#shift(rec.dtasks);
-    if (cell === NIL) return;
-    this.#tasks.setWhere(cell, TASK_NOWHERE);
-    const date = this.memory.pool.words[cell * CELL_WORDS + W_DATE]! >>> 0;
-    this.#run(cell, date);
-  }
-
-  /** Discards the ready DTasks; DTasks not yet due stay scheduled. */
-  MidiFlushDTasks(refNum: number): void {
-    const rec = this.record(toShort(refNum, "refNum"));
-    if (rec !== undefined) this.#releaseAll(rec.dtasks);
-  }
-
-  // ---- Internals
-
-  /** Calls a task's function if it has one, then frees the task event (spec §7.15). */
-  #run(cell: number, date: number): void {
-    const [fn, a1, a2, a3] = this.memory.taskSlots(cell);
-    const ref = eventRefNum(this.memory.pool, cell) & 0x7f;
-    const outer = this.#runningCell;
-    this.#runningCell = cell;
-    try {
-      if (typeof fn === "function") {
-        this.safely(() => (fn as Task)(date, ref, a1, a2, a3));
-      }
-    } finally {
-      this.#runningCell = outer;
-      this.memory.release(cell);
-    }
-  }
-
-  #shift(list: CellList): number {
-    const cell = list.head;
-    if (cell === NIL) return NIL;
-    list.head = this.memory.nextOf(cell);
-    if (list.head === NIL) list.tail = NIL;
-    list.count--;
-    return cell;
-  }
-
-  #push(list: CellList, cell: number): void {
-    this.memory.setNext(cell, NIL);
-    if (list.tail === NIL) list.head = cell;
-    else this.memory.setNext(list.tail, cell);
-    list.tail = cell;
-    list.count++;
-  }
-
-  /**
-   * Inserts a DTask after every DTask due at or before `date` (wrap-safe), so that
-   * `MidiExec1DTask` takes them by due date, then send order (spec §7.15).
-   */
-  #insertByDate(list: CellList, cell: number, date: number): void {
-    const w = this.memory.pool.words;
-    const dateOf = (c: number) => w[c * CELL_WORDS + W_DATE]!;
-    if (list.tail === NIL || ((dateOf(list.tail) - date) | 0) <= 0) {
-      this.#push(list, cell);
-      return;
-    }
-    let prev = NIL;
-    let c = list.head;
-    while (c !== NIL && ((dateOf(c) - date) | 0) <= 0) {
-      prev = c;
-      c = this.memory.nextOf(c);
-    }
-    this.memory.setNext(cell, c);
-    if (prev === NIL) list.head = cell;
-    else this.memory.setNext(prev, cell);
-    list.count++;
-  }
-
-  #releaseAll(list: CellList): void {
-    for (let cell = this.#shift(list); cell !== NIL; cell = this.#shift(list)) {
-      this.memory.release(cell);
-    }
-  }
-
-  #unlinkDTask(cell: number): void {
-    const rec = this.record(eventRefNum(this.memory.pool, cell) & 0x7f);
-    if (rec === undefined) return;
-    const list = rec.dtasks;
-    let prev = NIL;
-    for (let c = list.head; c !== NIL; prev = c, c = this.memory.nextOf(c)) {
-      if (c !== cell) continue;
-      const next = this.memory.nextOf(c);
-      if (prev === NIL) list.head = next;
-      else this.memory.setNext(prev, next);
-      if (list.tail === cell) list.tail = prev;
-      list.count--;
-      break;
-    }
-  }
-
-  #closeLocal(rec: ApplRecord): void {
-    const ref = rec.refNum;
-    this.#releaseAll(rec.fifo);
-    this.#releaseAll(rec.dtasks);
-    const pool = this.memory.pool;
-    for (
-      const cell of this.#tasks.takeAll((c) =>
-        (pool.bytes[c * CELL_WORDS * 4 + B_REFNUM]! & 0x7f) === ref
-      )
-    ) this.memory.release(cell);
-    if (rec.filter !== null) FilterHandle.setInstalled(rec.filter, ref, false);
-    this.#records[ref] = undefined;
-    if (this.#records.every((r) => r === undefined)) {
-      this.#tasks.reset();
-      this.memory.deactivate();
-    }
-  }
-
-  #createInbox(): ClientInbox {
-    return {
-      eventPool: () => this.memory.isActive ? this.memory.pool : null,
-      poolEpoch: () => this.memory.epoch,
-      recordSerial: (ref) => this.record(ref)?.serial ?? 0,
-      discard: (cell) => this.memory.release(cell),
-      deliver: (ref, port, _pool, cell) => {
-        const rec = this.record(ref);
-        if (rec === undefined) {
-          this.memory.release(cell);
-          return;
-        }
-        this.memory.pool.bytes[cell * CELL_WORDS * 4 + B_PORT] = port;
-        this.#push(rec.fifo, cell);
-        if (this.#rcvMarked[ref] === 0) {
-          this.#rcvMarked[ref] = 1;
-          this.#rcvOrder[this.#rcvCount++] = ref;
-        }
-      },
-      runTask: (ref, cell, serial, date) => {
-        if (!this.#isTask(ref, cell, serial)) return;
-        this.#tasks.remove(cell);
-        this.#run(cell, date);
-      },
-      readyDTask: (ref, cell, serial, date) => {
-        if (!this.#isTask(ref, cell, serial)) return;
-        this.#tasks.remove(cell);
-        this.#tasks.setWhere(cell, TASK_READY);
-        this.#insertByDate(this.record(ref)!.dtasks, cell, date);
-      },
-      endTick: () => {
-        const count = this.#rcvCount;
-        this.#rcvCount = 0;
-        for (let i = 0; i < count; i++) {
-          const ref = this.#rcvOrder[i]!;
-          this.#rcvMarked[ref] = 0;
-          const alarm = this.record(ref)?.rcvAlarm;
-          if (alarm) this.safely(() => alarm(ref));
-        }
-      },
-      applAlarm: (ref, code) => {
-        const alarm = this.record(ref)?.applAlarm;
-        if (alarm) this.safely(() => alarm(ref, code));
-      },
-      driverWakeup: (ref) => {
-        // Over a socket, a driver registered while awake wakes up before the reply
-        // to its registration arrives: it is the oldest registration waiting.
-        if (this.record(ref) === undefined) {
-          const pending = this.#registrations.find((r) => r.ref < 0);
-          if (pending === undefined) return;
-          pending.ref = ref;
-          this.opened(ref, pending.ops);
-        }
-        const wakeup = this.record(ref)?.ops.wakeup;
-        if (wakeup) this.safely(() => wakeup(ref));
-      },
-      driverSleep: (ref) => {
-        const rec = this.record(ref);
-        if (rec === undefined) return;
-        const sleep = rec.ops.sleep;
-        if (sleep) this.safely(() => sleep(ref));
-        this.#releaseAll(rec.fifo);
-        this.#releaseAll(rec.dtasks);
-      },
-      dormant: () => {
-        for (const cell of this.#tasks.takeAll(() => true)) {
-          this.memory.release(cell);
-        }
-      },
-      // The client reads the counts and the wake state through its server link.
-      stateChanged: () => {},
-    };
-  }
-
-  /** Whether `cell` is still the scheduled task of `ref` with `serial`. */
-  #isTask(ref: number, cell: number, serial: number): boolean {
-    if (this.record(ref) === undefined || !this.memory.isActive) return false;
-    if (cell <= 0 || cell > this.memory.pool.capacity) return false;
-    const type = this.memory.typeOf(cell);
-    if (type !== typeProcess && type !== typeDProcess) return false;
-    return this.#tasks.isScheduled(cell, serial) &&
-      (eventRefNum(this.memory.pool, cell) & 0x7f) === ref;
   }
 }

@@ -8,19 +8,9 @@
  * @module
  */
 
-import { NIL } from "../memory/cell_pool.ts";
+import { CellList } from "./cell_list.ts";
 import type { FilterHandle } from "./filter_handle.ts";
 import type { ApplAlarm, RcvAlarm, TDriverOperation } from "../api/types.ts";
-
-/** A cell list threaded through word 0: head, tail and length. */
-export class CellList {
-  /** First cell, nil when empty. */
-  head: number = NIL;
-  /** Last cell, nil when empty. */
-  tail: number = NIL;
-  /** Number of cells. */
-  count: number = 0;
-}
 
 let nextSerial = 1;
 

@@ -27,10 +27,10 @@ import {
   W_INFO,
   W_LINK,
 } from "../memory/event_layout.ts";
+import { eventType } from "../memory/event_header.ts";
 import {
   copyEvent,
   countFields,
-  eventType,
   freeEvent,
   getField,
   newEvent,

@@ -36,7 +36,10 @@ export class ScheduledTasks {
   #head = NIL;
   #serial = 0;
 
-  /** @param pool reads the client's current pool */
+  /**
+   * Creates an empty list.
+   * @param pool reads the client's current pool
+   */
   constructor(pool: () => CellPool) {
     this.#pool = pool;
   }

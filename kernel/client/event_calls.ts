@@ -11,7 +11,7 @@
 import { type ClientMemory, isTaskType } from "./client_memory.ts";
 import { MIDISHARE_VERSION } from "../api/constants.ts";
 import { CLASS_P, EVENT_CLASS } from "../memory/event_layout.ts";
-import { addField } from "../memory/event_store.ts";
+import { addField } from "../memory/event_bytes.ts";
 import {
   EvHandle,
   type MidiEv,

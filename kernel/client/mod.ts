@@ -24,23 +24,26 @@
  * @module
  */
 
+export { ApplCalls } from "./appl_calls.ts";
 export {
-  ApplCalls,
-  type ClientInbox,
-  type MidiEvRef,
+  ApplRegistry,
   type MirroredState,
   type ServerLink,
-  type Task,
-} from "./appl_calls.ts";
+} from "./appl_registry.ts";
+export type { ClientInbox } from "./client_inbox.ts";
+export { FilterCalls } from "./filter_calls.ts";
+export { type MidiEvRef, type Task, TaskCalls } from "./task_calls.ts";
 export { ServerCalls } from "./gen/server_calls_gen.ts";
 export type { MidiShareCalls } from "./gen/midishare_calls_gen.ts";
 export type { Answer, ServerPort } from "./gen/server_port_gen.ts";
-export { ApplRecord, CellList } from "./appl_record.ts";
+export { ApplRecord } from "./appl_record.ts";
+export { CellList } from "./cell_list.ts";
 export {
   ClientMemory,
   type ClientMemoryOptions,
   type Killable,
 } from "./client_memory.ts";
+export { ScheduledTasks } from "./client_tasks.ts";
 export { EvHandle, type HandleHost, type MidiEv } from "./ev_handle.ts";
 export { EventCalls, type MidiMailBox } from "./event_calls.ts";
 export { FilterHandle, type MidiFilter } from "./filter_handle.ts";

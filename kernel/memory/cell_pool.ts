@@ -15,7 +15,7 @@
  * | 0 | 2 | cells in use |
  * | 0 | 3 | next never-used cell (cells above it were never touched) |
  * | 0 | 4 | capacity: usable cells, numbered 1..capacity |
- * | 0 | 5..7 | cursor of indexed access to long events (see `event_store.ts`) |
+ * | 0 | 5..7 | cursor of indexed access to long events (see `_ext_cursor.ts`) |
  * | 1.. | 0 | link: next cell of the free list or of any chain |
  *
  * Cell 0 is the header, so the index 0 means nil everywhere.

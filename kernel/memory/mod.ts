@@ -33,23 +33,23 @@ export {
   NIL,
 } from "./cell_pool.ts";
 export * from "./event_layout.ts";
+export { addBytes, addField, readBytes } from "./event_bytes.ts";
 export {
-  addBytes,
-  addField,
   commonOffset,
-  copyEvent,
-  countFields,
-  eventCellCount,
   eventChan,
-  eventClass,
   eventDate,
   eventPort,
   eventRefNum,
   eventType,
+} from "./event_header.ts";
+export {
+  copyEvent,
+  countFields,
+  eventCellCount,
+  eventClass,
   freeEvent,
   getField,
   newEvent,
-  readBytes,
   setField,
 } from "./event_store.ts";
 export {

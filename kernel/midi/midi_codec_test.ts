@@ -44,18 +44,19 @@ import {
   typeText,
   typeTune,
 } from "../api/constants.ts";
+import { addBytes, readBytes } from "../memory/event_bytes.ts";
 import {
-  addBytes,
-  countFields,
   eventChan,
-  eventClass,
   eventDate,
   eventPort,
   eventType,
+} from "../memory/event_header.ts";
+import {
+  countFields,
+  eventClass,
   freeEvent,
   getField,
   newEvent,
-  readBytes,
   setField,
 } from "../memory/event_store.ts";
 import { B_CHAN, CLASS_V, W_DATE } from "../memory/event_layout.ts";

@@ -32,12 +32,8 @@ import {
   typeTune,
 } from "../api/constants.ts";
 import { B_CHAN, B_PORT, W_DATE } from "../memory/event_layout.ts";
-import {
-  addField,
-  freeEvent,
-  newEvent,
-  setField,
-} from "../memory/event_store.ts";
+import { addField } from "../memory/event_bytes.ts";
+import { freeEvent, newEvent, setField } from "../memory/event_store.ts";
 
 /** Receives each decoded event (owned by the caller from then on). */
 export type EventSink = (cell: number) => void;

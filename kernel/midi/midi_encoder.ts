@@ -39,7 +39,8 @@ import {
 } from "../api/constants.ts";
 import { isBefore, isDue } from "../api/dates.ts";
 import { B_CHAN, B_TYPE, W_COUNT, W_DATE } from "../memory/event_layout.ts";
-import { getField, readBytes } from "../memory/event_store.ts";
+import { readBytes } from "../memory/event_bytes.ts";
+import { getField } from "../memory/event_store.ts";
 
 /** Receives one complete MIDI message for `slot`: `bytes[0..length)`. */
 export type MessageSink = (

@@ -18,11 +18,11 @@ import type {
   TDriverInfos,
   TDriverOperation,
 } from "../../api/types.ts";
-import type { MidiEvRef, Task } from "../appl_calls.ts";
 import type { MidiEv } from "../ev_handle.ts";
 import type { MidiMailBox } from "../event_calls.ts";
 import type { MidiFilter } from "../filter_handle.ts";
 import type { ApplyProc, MidiSeq } from "../sequence.ts";
+import type { MidiEvRef, Task } from "../task_calls.ts";
 import type { Answer } from "./server_port_gen.ts";
 
 /** Every call of the MidiShare API. */
