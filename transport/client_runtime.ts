@@ -26,7 +26,7 @@ import {
   WireWriter,
 } from "./wire.ts";
 
-/** The states of a client (design §4.3). */
+/** The states of a client. */
 export type ClientState = "passive" | "active" | "exception";
 
 /**

@@ -29,7 +29,7 @@ export const MIDISHARE_ERROR_CODES = {
 /** One of the codes of {@link MIDISHARE_ERROR_CODES}. */
 export type MidiShareErrorCode = keyof typeof MIDISHARE_ERROR_CODES;
 
-/** Thrown by MidiShare calls; `code` says why (spec §1.4, §9). */
+/** Thrown by MidiShare calls; `code` says why. */
 export class MidiShareError extends Error {
   /** Why the call failed. */
   readonly code: MidiShareErrorCode;

@@ -7,7 +7,7 @@
  * @module
  */
 
-/** A SMPTE location (spec §1.5). */
+/** A SMPTE location. */
 export interface TSmpteLocation {
   /** 0 24 fps, 1 25 fps, 2 30 drop frame, 3 30 fps. */
   format: number;

@@ -8,7 +8,7 @@
  * @module
  */
 
-/** A slot reference: the driver's refnum and the slot number (spec §2.6). */
+/** A slot reference: the driver's refnum and the slot number. */
 export interface SlotRefNum {
   /** Driver refnum. */
   drvRef: number;
@@ -36,7 +36,7 @@ export interface SlotInfos {
   cnx: Uint8Array;
 }
 
-/** What `MidiGetSyncInfo` returns (spec §7.17). */
+/** What `MidiGetSyncInfo` returns. */
 export interface SyncInfo {
   /** Current time. */
   time: number;
@@ -62,13 +62,13 @@ export interface SyncInfo {
   syncFormat: number;
 }
 
-/** Receive alarm (spec §1.5). */
+/** Receive alarm. */
 export type RcvAlarm = (refNum: number) => void;
 
-/** Application alarm (spec §1.5). */
+/** Application alarm. */
 export type ApplAlarm = (refNum: number, code: number) => void;
 
-/** Driver callbacks (spec §8.2). */
+/** Driver callbacks. */
 export interface TDriverOperation {
   /** Called when MidiShare wakes up, or at registration while awake. */
   wakeup?: (refNum: number) => void;
@@ -76,7 +76,7 @@ export interface TDriverOperation {
   sleep?: (refNum: number) => void;
 }
 
-/** Driver identity given to `MidiRegisterDriver` (spec §8.2). */
+/** Driver identity given to `MidiRegisterDriver`. */
 export interface TDriverInfos {
   /** Driver name (31 characters kept). */
   name: string;

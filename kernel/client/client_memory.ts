@@ -53,7 +53,7 @@ export interface Killable {
 
 /** Options of a client's memory. */
 export interface ClientMemoryOptions {
-  /** Cells of the pool at activation; default 15 000 (spec §2.7). */
+  /** Cells of the pool at activation; default 15 000. */
   poolCellCount?: number;
   /** Upper bound of `MidiGrowSpace`; default 4 194 304 cells. */
   maxCellCount?: number;

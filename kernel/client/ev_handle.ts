@@ -21,7 +21,7 @@ import {
 import { MidiShareError } from "../api/errors.ts";
 import { checkNumber, describe, toLong } from "../api/validators.ts";
 
-/** An event or raw cell of a client pool (spec §1.4). */
+/** An event or raw cell of a client pool. */
 export interface MidiEv {
   /** Date, unsigned 32 bits; assignment stores `value >>> 0`. */
   date: number;

@@ -33,7 +33,7 @@ import {
 } from "./sequence.ts";
 import { smpte2Time, time2Smpte, type TSmpteLocation } from "../api/smpte.ts";
 
-/** A mail box: a box object standing for `void**` (spec §7.14). */
+/** A mail box: a box object standing for `void**`. */
 export interface MidiMailBox {
   /** The content; null when empty. */
   value: unknown;

@@ -18,7 +18,7 @@ import {
 } from "../memory/filter_bits.ts";
 import { describe } from "../api/validators.ts";
 
-/** An opaque filter (spec §1.4). */
+/** An opaque filter. */
 export interface MidiFilter {
   /** Always `"MidiFilter"`. */
   readonly kind: "MidiFilter";

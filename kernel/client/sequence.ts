@@ -14,7 +14,7 @@ import { EvHandle, type MidiEv, ST_OWNED } from "./ev_handle.ts";
 import { MidiShareError } from "../api/errors.ts";
 import { describe } from "../api/validators.ts";
 
-/** A sequence (spec §1.4). */
+/** A sequence. */
 export interface MidiSeq {
   /** First event, or null when empty. */
   first: MidiEv | null;
@@ -149,7 +149,7 @@ export function freeSeq(memory: ClientMemory, seq: SeqHandle): void {
   memory.releaseCell(SeqHandle.cellOf(seq));
 }
 
-/** The function `MidiApplySeq` calls on each event (spec §1.5). */
+/** The function `MidiApplySeq` calls on each event. */
 export type ApplyProc = (e: MidiEv) => void;
 
 /** `MidiApplySeq`: calls `proc` on each event, reading the successor first. */

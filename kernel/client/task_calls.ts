@@ -20,13 +20,13 @@ import { TASK_NOWHERE, TASK_READY, TASK_SCHEDULED } from "./client_tasks.ts";
 import { EvHandle, type MidiEv, ST_DEAD, ST_TASK } from "./ev_handle.ts";
 import { FilterCalls } from "./filter_calls.ts";
 
-/** A box standing for `MidiEvPtr*` (spec §1.4). */
+/** A box standing for `MidiEvPtr*`. */
 export interface MidiEvRef {
   /** A task handle, or null. */
   value: MidiEv | null;
 }
 
-/** A task callback (spec §1.5). */
+/** A task callback. */
 export type Task = (
   date: number,
   refNum: number,

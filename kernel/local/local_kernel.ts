@@ -51,7 +51,7 @@ export interface LocalKernelOptions extends ClientMemoryOptions {
   wakeTime?: number;
   /**
    * Receives exceptions thrown by callbacks; by default they are dropped (the kernel does
-   * no I/O). `createKernel` of `@midishare/client` reports them on the console (§1.5).
+   * no I/O). `createKernel` of `@midishare/client` reports them on the console.
    */
   reportError?: (error: unknown) => void;
 }
