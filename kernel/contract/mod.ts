@@ -33,7 +33,9 @@ export type {
   ClientNotifications,
   NotificationReceiver,
 } from "./gen/client_notifications_gen.ts";
+export { NotificationQueue } from "./gen/notification_queue_gen.ts";
 export {
-  NotificationQueue,
+  copyDelivered,
+  EntryRing,
   type NotificationQueueHooks,
-} from "./gen/notification_queue_gen.ts";
+} from "./entry_ring.ts";

@@ -54,24 +54,30 @@ export function notificationQueue(header: string): string {
   const width = 3 + Math.max(...frames.map((f) => f.fields.length));
   const pushes = frames.map((f, index) => {
     const ref = refField(f);
-    const slots = f.fields.map(([name, type], i) => {
-      const at = `at + ${3 + i}`;
+    const copies: string[] = [], slots: string[] = [];
+    f.fields.forEach(([name, type], i) => {
       if (type === "event") {
-        return `const copy = this.#copy(${name}Pool, ${name}Cell);
-    if (copy < 0) return;
-    q[${at}] = copy;`;
+        copies.push(
+          `const ${name}Copy = copyDelivered(this.#hooks, ${name}Pool, ${name}Cell);`,
+          `if (${name}Copy < 0) return;`,
+        );
+        slots.push(`q[at + ${3 + i}] = ${name}Copy;`);
+      } else {
+        slots.push(
+          `q[at + ${3 + i}] = ${type === "bool" ? `${name} ? 1 : 0` : name};`,
+        );
       }
-      return `q[${at}] = ${type === "bool" ? `${name} ? 1 : 0` : name};`;
     });
     const stamp = ref === undefined ? "0" : `this.#hooks.recordSerial(${ref})`;
     return `  ${f.name}(${params(f.fields).join(", ")}): void {
-    const at = this.#reserve(), q = this.#queue;${
-      slots.map((l) => `\n    ${l}`).join("")
-    }
+    ${copies.join("\n    ")}
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = ${index};
     q[at + 1] = ${stamp};
-    q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    q[at + 2] = this.#hooks.poolEpoch();${
+      slots.map((l) => `\n    ${l}`).join("")
+    }
+    this.#ring.commit();
   }`;
   });
   const cases = frames.map((f, index) => {
@@ -92,20 +98,15 @@ export function notificationQueue(header: string): string {
         type === "event" ? [`${name}Pool`, `${name}Cell`] : [name]
       ).join(", ")
     });`;
-    const hasEvent = f.fields.some(([, t]) => t === "event");
-    const guard = ref === undefined
-      ? call
-      : `if (q[at + 1] === this.#hooks.recordSerial(${ref})) ${call}
-        ${
-        hasEvent
-          ? `else this.#hooks.discard(${
-            f.fields.find(([, t]) => t === "event")![0]
-          }Cell);`
-          : ""
-      }`;
+    const event = f.fields.find(([, t]) => t === "event")?.[0];
+    const guard = ref === undefined ? [call] : [
+      `if (q[at + 1] === this.#hooks.recordSerial(${ref})) ${call}`,
+      ...(event === undefined
+        ? []
+        : [`else this.#hooks.discard(${event}Cell);`]),
+    ];
     return `      case ${index}: {
-        ${reads.join("\n        ")}
-        ${guard}
+        ${[...reads, ...guard].join("\n        ")}
         break;
       }`;
   });
@@ -116,30 +117,22 @@ export function notificationQueue(header: string): string {
  * between them). Delivered events are copied into the receiver's pool at once; a
  * notification about an application that was closed and reopened since is dropped.
  *
- * Runs on the caller's thread. Recording is real-time safe (the queue doubles when
- * full, which amortizes to nothing); {@link NotificationQueue.replayInto} runs callbacks.
+ * Runs on the caller's thread. Recording is real-time safe;
+ * {@link NotificationQueue.replayInto} runs callbacks.
  *
  * @module
  */
 
-import { type CellPool, NIL } from "../../memory/cell_pool.ts";
-import { copyEvent } from "../../memory/event_store.ts";
+import {
+  copyDelivered,
+  EntryRing,
+  type NotificationQueueHooks,
+} from "../entry_ring.ts";
+import type { CellPool } from "../../memory/cell_pool.ts";
 import type {
   ClientNotifications,
   NotificationReceiver,
 } from "./client_notifications_gen.ts";
-
-/** What the queue needs to know of its client. */
-export interface NotificationQueueHooks {
-  /** The pool delivered events are copied into, or null while inactive. */
-  eventPool(): CellPool | null;
-  /** Changes whenever the client's pool is reset: cells copied before are not ours. */
-  poolEpoch(): number;
-  /** The serial of the client's record of \`refNum\`, 0 when none. */
-  recordSerial(refNum: number): number;
-  /** Frees a copied event that has nowhere to go. */
-  discard(cell: number): void;
-}
 
 /** Numbers per entry: kind, record serial, pool epoch, then the fields. */
 const WIDTH = ${width};
@@ -147,10 +140,7 @@ const WIDTH = ${width};
 /** A queue of notifications for one in-process client. */
 export class NotificationQueue implements ClientNotifications {
   readonly #hooks: NotificationQueueHooks;
-  #queue = new Float64Array(WIDTH * 256);
-  #head = 0;
-  #tail = 0;
-  #next = 0;
+  readonly #ring = new EntryRing(WIDTH);
 
   /** An empty queue for the client that \`hooks\` describe. */
   constructor(hooks: NotificationQueueHooks) {
@@ -164,55 +154,17 @@ ${pushes.join("\n\n")}
    * more behind it); returns whether there were any.
    */
   replayInto(to: NotificationReceiver): boolean {
-    if (this.#head === this.#tail) return false;
-    while (this.#head !== this.#tail) {
-      const q = this.#queue, at = this.#head;
-      this.#head = at + WIDTH === q.length ? 0 : at + WIDTH;
+    const ring = this.#ring;
+    if (ring.isEmpty) return false;
+    // Each entry's numbers are read before its callback runs: a callback may grow
+    // the ring.
+    for (let at = ring.take(); at >= 0; at = ring.take()) {
+      const q = ring.numbers;
       switch (q[at]) {
 ${cases.join("\n")}
       }
     }
     return true;
-  }
-
-  /** Copies a delivered event into the client's pool; −1 when it is lost. */
-  #copy(pool: CellPool, cell: number): number {
-    const target = this.#hooks.eventPool();
-    if (target === null) return -1;
-    const copy = copyEvent(pool, cell, target);
-    // An exhausted pool loses the copy for this client only (spec §6.2).
-    return copy === NIL ? -1 : copy;
-  }
-
-  /** The offset of a new entry at the tail (committed by {@link #commit}). */
-  #reserve(): number {
-    const q = this.#queue;
-    this.#next = this.#tail + WIDTH === q.length ? 0 : this.#tail + WIDTH;
-    if (this.#next === this.#head) this.#grow();
-    return this.#tail;
-  }
-
-  #commit(): void {
-    this.#tail = this.#next;
-  }
-
-  /** Doubles the ring, unrolling it so that the head is at 0. */
-  #grow(): void {
-    const old = this.#queue, bigger = new Float64Array(old.length * 2);
-    let length: number;
-    if (this.#head <= this.#tail) {
-      bigger.set(old.subarray(this.#head, this.#tail));
-      length = this.#tail - this.#head;
-    } else {
-      const first = old.subarray(this.#head);
-      bigger.set(first);
-      bigger.set(old.subarray(0, this.#tail), first.length);
-      length = first.length + this.#tail;
-    }
-    this.#head = 0;
-    this.#tail = length;
-    this.#next = length + WIDTH;
-    this.#queue = bigger;
   }
 }
 `;

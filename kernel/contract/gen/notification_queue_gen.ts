@@ -6,30 +6,22 @@
  * between them). Delivered events are copied into the receiver's pool at once; a
  * notification about an application that was closed and reopened since is dropped.
  *
- * Runs on the caller's thread. Recording is real-time safe (the queue doubles when
- * full, which amortizes to nothing); {@link NotificationQueue.replayInto} runs callbacks.
+ * Runs on the caller's thread. Recording is real-time safe;
+ * {@link NotificationQueue.replayInto} runs callbacks.
  *
  * @module
  */
 
-import { type CellPool, NIL } from "../../memory/cell_pool.ts";
-import { copyEvent } from "../../memory/event_store.ts";
+import {
+  copyDelivered,
+  EntryRing,
+  type NotificationQueueHooks,
+} from "../entry_ring.ts";
+import type { CellPool } from "../../memory/cell_pool.ts";
 import type {
   ClientNotifications,
   NotificationReceiver,
 } from "./client_notifications_gen.ts";
-
-/** What the queue needs to know of its client. */
-export interface NotificationQueueHooks {
-  /** The pool delivered events are copied into, or null while inactive. */
-  eventPool(): CellPool | null;
-  /** Changes whenever the client's pool is reset: cells copied before are not ours. */
-  poolEpoch(): number;
-  /** The serial of the client's record of `refNum`, 0 when none. */
-  recordSerial(refNum: number): number;
-  /** Frees a copied event that has nowhere to go. */
-  discard(cell: number): void;
-}
 
 /** Numbers per entry: kind, record serial, pool epoch, then the fields. */
 const WIDTH = 7;
@@ -37,10 +29,7 @@ const WIDTH = 7;
 /** A queue of notifications for one in-process client. */
 export class NotificationQueue implements ClientNotifications {
   readonly #hooks: NotificationQueueHooks;
-  #queue = new Float64Array(WIDTH * 256);
-  #head = 0;
-  #tail = 0;
-  #next = 0;
+  readonly #ring = new EntryRing(WIDTH);
 
   /** An empty queue for the client that `hooks` describe. */
   constructor(hooks: NotificationQueueHooks) {
@@ -53,16 +42,16 @@ export class NotificationQueue implements ClientNotifications {
     eventPool: CellPool,
     eventCell: number,
   ): void {
-    const at = this.#reserve(), q = this.#queue;
-    q[at + 3] = refNum;
-    q[at + 4] = port;
-    const copy = this.#copy(eventPool, eventCell);
-    if (copy < 0) return;
-    q[at + 5] = copy;
+    const eventCopy = copyDelivered(this.#hooks, eventPool, eventCell);
+    if (eventCopy < 0) return;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 0;
     q[at + 1] = this.#hooks.recordSerial(refNum);
     q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    q[at + 3] = refNum;
+    q[at + 4] = port;
+    q[at + 5] = eventCopy;
+    this.#ring.commit();
   }
 
   runTask(
@@ -71,15 +60,15 @@ export class NotificationQueue implements ClientNotifications {
     taskSerial: number,
     date: number,
   ): void {
-    const at = this.#reserve(), q = this.#queue;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
+    q[at] = 1;
+    q[at + 1] = 0;
+    q[at + 2] = this.#hooks.poolEpoch();
     q[at + 3] = refNum;
     q[at + 4] = taskId;
     q[at + 5] = taskSerial;
     q[at + 6] = date;
-    q[at] = 1;
-    q[at + 1] = 0;
-    q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    this.#ring.commit();
   }
 
   readyDTask(
@@ -88,59 +77,59 @@ export class NotificationQueue implements ClientNotifications {
     taskSerial: number,
     date: number,
   ): void {
-    const at = this.#reserve(), q = this.#queue;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
+    q[at] = 2;
+    q[at + 1] = 0;
+    q[at + 2] = this.#hooks.poolEpoch();
     q[at + 3] = refNum;
     q[at + 4] = taskId;
     q[at + 5] = taskSerial;
     q[at + 6] = date;
-    q[at] = 2;
-    q[at + 1] = 0;
-    q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    this.#ring.commit();
   }
 
   endTick(): void {
-    const at = this.#reserve(), q = this.#queue;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 3;
     q[at + 1] = 0;
     q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    this.#ring.commit();
   }
 
   applAlarm(refNum: number, code: number): void {
-    const at = this.#reserve(), q = this.#queue;
-    q[at + 3] = refNum;
-    q[at + 4] = code;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 4;
     q[at + 1] = this.#hooks.recordSerial(refNum);
     q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    q[at + 3] = refNum;
+    q[at + 4] = code;
+    this.#ring.commit();
   }
 
   driverWakeup(refNum: number): void {
-    const at = this.#reserve(), q = this.#queue;
-    q[at + 3] = refNum;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 5;
     q[at + 1] = 0;
     q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    q[at + 3] = refNum;
+    this.#ring.commit();
   }
 
   driverSleep(refNum: number): void {
-    const at = this.#reserve(), q = this.#queue;
-    q[at + 3] = refNum;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 6;
     q[at + 1] = 0;
     q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    q[at + 3] = refNum;
+    this.#ring.commit();
   }
 
   dormant(): void {
-    const at = this.#reserve(), q = this.#queue;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 7;
     q[at + 1] = 0;
     q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    this.#ring.commit();
   }
 
   stateChanged(
@@ -149,15 +138,15 @@ export class NotificationQueue implements ClientNotifications {
     isAwake: boolean,
     originMs: number,
   ): void {
-    const at = this.#reserve(), q = this.#queue;
+    const at = this.#ring.reserve(), q = this.#ring.numbers;
+    q[at] = 8;
+    q[at + 1] = 0;
+    q[at + 2] = this.#hooks.poolEpoch();
     q[at + 3] = applCount;
     q[at + 4] = driverCount;
     q[at + 5] = isAwake ? 1 : 0;
     q[at + 6] = originMs;
-    q[at] = 8;
-    q[at + 1] = 0;
-    q[at + 2] = this.#hooks.poolEpoch();
-    this.#commit();
+    this.#ring.commit();
   }
 
   /**
@@ -165,10 +154,12 @@ export class NotificationQueue implements ClientNotifications {
    * more behind it); returns whether there were any.
    */
   replayInto(to: NotificationReceiver): boolean {
-    if (this.#head === this.#tail) return false;
-    while (this.#head !== this.#tail) {
-      const q = this.#queue, at = this.#head;
-      this.#head = at + WIDTH === q.length ? 0 : at + WIDTH;
+    const ring = this.#ring;
+    if (ring.isEmpty) return false;
+    // Each entry's numbers are read before its callback runs: a callback may grow
+    // the ring.
+    for (let at = ring.take(); at >= 0; at = ring.take()) {
+      const q = ring.numbers;
       switch (q[at]) {
         case 0: {
           const refNum = q[at + 3]!;
@@ -209,7 +200,6 @@ export class NotificationQueue implements ClientNotifications {
           if (q[at + 1] === this.#hooks.recordSerial(refNum)) {
             to.applAlarm(refNum, code);
           }
-
           break;
         }
         case 5: {
@@ -237,45 +227,5 @@ export class NotificationQueue implements ClientNotifications {
       }
     }
     return true;
-  }
-
-  /** Copies a delivered event into the client's pool; −1 when it is lost. */
-  #copy(pool: CellPool, cell: number): number {
-    const target = this.#hooks.eventPool();
-    if (target === null) return -1;
-    const copy = copyEvent(pool, cell, target);
-    // An exhausted pool loses the copy for this client only (spec §6.2).
-    return copy === NIL ? -1 : copy;
-  }
-
-  /** The offset of a new entry at the tail (committed by {@link #commit}). */
-  #reserve(): number {
-    const q = this.#queue;
-    this.#next = this.#tail + WIDTH === q.length ? 0 : this.#tail + WIDTH;
-    if (this.#next === this.#head) this.#grow();
-    return this.#tail;
-  }
-
-  #commit(): void {
-    this.#tail = this.#next;
-  }
-
-  /** Doubles the ring, unrolling it so that the head is at 0. */
-  #grow(): void {
-    const old = this.#queue, bigger = new Float64Array(old.length * 2);
-    let length: number;
-    if (this.#head <= this.#tail) {
-      bigger.set(old.subarray(this.#head, this.#tail));
-      length = this.#tail - this.#head;
-    } else {
-      const first = old.subarray(this.#head);
-      bigger.set(first);
-      bigger.set(old.subarray(0, this.#tail), first.length);
-      length = first.length + this.#tail;
-    }
-    this.#head = 0;
-    this.#tail = length;
-    this.#next = length + WIDTH;
-    this.#queue = bigger;
   }
 }
