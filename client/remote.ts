@@ -72,6 +72,23 @@ class RemoteLink implements ServerLink {
     else stubs.MidiSend(this.#rt, pool, cell);
   }
 
+  reportLosses(
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void {
+    // Only a connected client has losses worth telling: never connect for them.
+    if (this.#rt.state !== "active") return;
+    stubs.ReportLosses(
+      this.#rt,
+      refNum,
+      refLostCopies,
+      lostCopies,
+      truncatedFields,
+    );
+  }
+
   scheduleTask(
     type: number,
     refNum: number,

@@ -503,6 +503,7 @@ export class ClientRuntime implements StubRuntime {
     const h = () => this.#handler!;
     return {
       eventPool: () => h().eventPool(),
+      eventLost: (ref) => h().eventLost(ref),
       deliver: (ref, port, pool, cell) => {
         this.#reached(eventDate(pool, cell));
         h().deliver(ref, port, pool, cell);

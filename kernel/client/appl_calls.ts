@@ -78,6 +78,16 @@ export interface ServerLink {
   close(refNum: number): void;
   /** `MidiUnregisterDriver` on the server. */
   unregisterDriver(refNum: number): void;
+  /**
+   * Tells the server this client's losses, as totals: copies for `refNum` (−1: none)
+   * and for all its refnums that did not fit its pool, and truncated `MidiAddField`s.
+   */
+  reportLosses(
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void;
   /** Installs filter bits on the server, or removes the filter. */
   setFilter(refNum: number, bits: Uint8Array | null): void;
   /** Tells the server whether `refNum` has an application alarm. */
@@ -113,6 +123,12 @@ export class ApplCalls extends EventCalls {
   /** Cell of the task whose function runs now (NIL outside tasks). */
   #runningCell = NIL;
   readonly #rcvMarked = new Uint8Array(REFNUM_COUNT);
+  // Copies that did not fit the pool: by refnum (since it was opened), and in all.
+  readonly #lostCopiesOf = new Int32Array(REFNUM_COUNT);
+  #lostCopies = 0;
+  // Refnums whose losses the server has not been told yet (1 each; 0 for −1 only).
+  readonly #lossesToReport = new Uint8Array(REFNUM_COUNT);
+  #isReportQueued = false;
 
   /**
    * Creates the calls over a client's memory and its server link.
@@ -137,6 +153,7 @@ export class ApplCalls extends EventCalls {
   /** Records an application or driver the server opened for this client. */
   protected opened(refNum: number, ops?: TDriverOperation): void {
     this.memory.activate();
+    this.#lostCopiesOf[refNum] = 0;
     this.#records[refNum] = new ApplRecord(
       refNum,
       ops !== undefined,
@@ -212,6 +229,58 @@ export class ApplCalls extends EventCalls {
   /** Milliseconds since MidiShare woke up. */
   MidiGetTime(): number {
     return this.link.time();
+  }
+
+  // ---- Diagnostics (not MidiShare calls)
+
+  /**
+   * What this client lost to its own pool since it started, as the spec lets it
+   * (§3.4, §6.2): copies delivered to it that did not fit (by refnum since the refnum
+   * was opened, and in all), and `MidiAddField` calls whose byte was not added. The
+   * server is told too (`midishare status`).
+   */
+  lossCounts(): {
+    lostCopies: number;
+    lostCopiesByRefNum: Record<number, number>;
+    truncatedFields: number;
+  } {
+    const byRef: Record<number, number> = {};
+    this.#lostCopiesOf.forEach((n, ref) => {
+      if (n > 0 && this.record(ref) !== undefined) byRef[ref] = n;
+    });
+    return {
+      lostCopies: this.#lostCopies,
+      lostCopiesByRefNum: byRef,
+      truncatedFields: this.truncatedFields,
+    };
+  }
+
+  /** Queues one report of the losses to the server after the current task. */
+  protected override lossesChanged(refNum: number): void {
+    if (refNum >= 0 && refNum < REFNUM_COUNT) this.#lossesToReport[refNum] = 1;
+    if (this.#isReportQueued) return;
+    this.#isReportQueued = true;
+    queueMicrotask(() => this.#reportLosses());
+  }
+
+  #reportLosses(): void {
+    this.#isReportQueued = false;
+    let sent = false;
+    for (let ref = 0; ref < REFNUM_COUNT; ref++) {
+      if (this.#lossesToReport[ref] === 0) continue;
+      this.#lossesToReport[ref] = 0;
+      if (this.record(ref) === undefined) continue;
+      this.link.reportLosses(
+        ref,
+        this.#lostCopiesOf[ref]!,
+        this.#lostCopies,
+        this.truncatedFields,
+      );
+      sent = true;
+    }
+    if (!sent && this.hasRecords()) {
+      this.link.reportLosses(-1, 0, this.#lostCopies, this.truncatedFields);
+    }
   }
 
   // ---- Close (spec §7.2, §7.4)
@@ -656,6 +725,11 @@ export class ApplCalls extends EventCalls {
       poolEpoch: () => this.memory.epoch,
       recordSerial: (ref) => this.record(ref)?.serial ?? 0,
       discard: (cell) => this.memory.release(cell),
+      eventLost: (ref) => {
+        this.#lostCopies++;
+        if (ref >= 0 && ref < REFNUM_COUNT) this.#lostCopiesOf[ref]!++;
+        this.lossesChanged(ref);
+      },
       deliver: (ref, port, _pool, cell) => {
         const rec = this.record(ref);
         if (rec === undefined) {

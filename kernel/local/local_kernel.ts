@@ -211,6 +211,21 @@ class LocalLink implements ServerLink {
     this.#server.MidiUnregisterDriver(this.clientId, refNum);
   }
 
+  reportLosses(
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void {
+    this.#server.ReportLosses(
+      this.clientId,
+      refNum,
+      refLostCopies,
+      lostCopies,
+      truncatedFields,
+    );
+  }
+
   setFilter(refNum: number, bits: Uint8Array | null): void {
     this.#server.MidiSetFilter(this.clientId, refNum, bits);
   }

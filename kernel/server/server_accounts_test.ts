@@ -89,7 +89,7 @@ Deno.test("ServerKernel.MidiTask() charges its client and fails over the quota",
   assert.equal(kernel.pendingCount, 0);
 });
 
-Deno.test("the in-process kernel has no quota", () => {
+Deno.test("the in-process kernel has no quota and still counts nothing lost", () => {
   const ms = newKernel();
   const a = ms.MidiOpen("a"), b = ms.MidiOpen("b");
   ms.MidiConnect(a, b, true);
@@ -98,6 +98,11 @@ Deno.test("the in-process kernel has no quota", () => {
   }
   ms.advance(10);
   assert.equal(ms.MidiCountEvs(b), 1000);
+  assert.deepEqual(ms.lossCounts(), {
+    lostCopies: 0,
+    lostCopiesByRefNum: {},
+    truncatedFields: 0,
+  });
 });
 
 Deno.test("wallStamp() never gives 0 and wraps below 2^31", () => {

@@ -122,6 +122,11 @@ ${methods.join("\n")}
 export interface NotificationReceiver extends ClientNotifications {
   /** The pool delivered events are copied into, or null while the client has none. */
   eventPool(): CellPool | null;
+  /**
+   * A copy delivered to \`refNum\` did not fit the pool: it is lost for this client
+   * (spec §6.2); the receiver counts it.
+   */
+  eventLost(refNum: number): void;
 }
 `;
 }
@@ -141,7 +146,9 @@ export function notificationQueue(header: string): string {
     const slots = f.fields.map(([name, type], i) => {
       const at = `at + ${3 + i}`;
       if (type === "event") {
-        return `const copy = this.#copy(${name}Pool, ${name}Cell);
+        return `const copy = this.#copy(${name}Pool, ${name}Cell, ${
+          f.fields.some(([n]) => n === "refNum") ? "refNum" : "-1"
+        });
     if (copy < 0) return;
     q[${at}] = copy;`;
       }
@@ -223,6 +230,8 @@ export interface NotificationQueueHooks {
   recordSerial(refNum: number): number;
   /** Frees a copied event that has nowhere to go. */
   discard(cell: number): void;
+  /** A copy for \`refNum\` did not fit the pool (spec §6.2): the client counts it. */
+  eventLost(refNum: number): void;
 }
 
 /** Numbers per entry: kind, record serial, pool epoch, then the fields. */
@@ -260,12 +269,14 @@ ${cases.join("\n")}
   }
 
   /** Copies a delivered event into the client's pool; −1 when it is lost. */
-  #copy(pool: CellPool, cell: number): number {
+  #copy(pool: CellPool, cell: number, refNum: number): number {
     const target = this.#hooks.eventPool();
     if (target === null) return -1;
     const copy = copyEvent(pool, cell, target);
+    if (copy !== NIL) return copy;
     // An exhausted pool loses the copy for this client only (spec §6.2).
-    return copy === NIL ? -1 : copy;
+    this.#hooks.eventLost(refNum);
+    return -1;
   }
 
   /** The offset of a new entry at the tail (committed by {@link #commit}). */
@@ -392,7 +403,12 @@ function readCase(frame: FrameSpec): string {
         `// No pool, or an exhausted one: the event is lost for this client (spec §6.2).`,
         `if (${name}Pool === null) return true;`,
         `const ${name}Cell = r.event(${name}Pool, event);`,
-        `if (${name}Cell === NIL) return true;`,
+        `if (${name}Cell === NIL) {`,
+        `  to.eventLost(${
+          frame.fields.some(([n]) => n === "refNum") ? "refNum" : "-1"
+        });`,
+        `  return true;`,
+        `}`,
       );
     } else reads.push(`const ${name} = ${READ[type]};`);
   }

@@ -412,3 +412,19 @@ export function RescanPorts(
 
   return rt.request(resultShort, onReply);
 }
+
+/** `ReportLosses` (call 34, oneway). */
+export function ReportLosses(
+  rt: StubRuntime,
+  refNum: number,
+  refLostCopies: number,
+  lostCopies: number,
+  truncatedFields: number,
+): void {
+  const w = rt.beginCall(34, false);
+  w.i16(refNum);
+  w.i32(refLostCopies);
+  w.i32(lostCopies);
+  w.i32(truncatedFields);
+  rt.send();
+}

@@ -101,6 +101,14 @@ export interface KernelCalls {
   ServerStatus(): string;
   /** Call 33. */
   RescanPorts(): number;
+  /** Call 34. */
+  ReportLosses(
+    client: number,
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void;
 }
 
 /** Runs call `callId` with arguments from `r`; a request's result goes to `reply`. */
@@ -292,6 +300,20 @@ export function dispatchCall(
     }
     case 33: {
       reply.i16(k.RescanPorts());
+      return;
+    }
+    case 34: {
+      const refNum = r.i16();
+      const refLostCopies = r.i32();
+      const lostCopies = r.i32();
+      const truncatedFields = r.i32();
+      k.ReportLosses(
+        client,
+        refNum,
+        refLostCopies,
+        lostCopies,
+        truncatedFields,
+      );
       return;
     }
   }

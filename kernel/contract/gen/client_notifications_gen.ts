@@ -97,4 +97,9 @@ export interface ClientNotifications {
 export interface NotificationReceiver extends ClientNotifications {
   /** The pool delivered events are copied into, or null while the client has none. */
   eventPool(): CellPool | null;
+  /**
+   * A copy delivered to `refNum` did not fit the pool: it is lost for this client
+   * (spec §6.2); the receiver counts it.
+   */
+  eventLost(refNum: number): void;
 }

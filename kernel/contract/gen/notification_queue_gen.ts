@@ -29,6 +29,8 @@ export interface NotificationQueueHooks {
   recordSerial(refNum: number): number;
   /** Frees a copied event that has nowhere to go. */
   discard(cell: number): void;
+  /** A copy for `refNum` did not fit the pool (spec §6.2): the client counts it. */
+  eventLost(refNum: number): void;
 }
 
 /** Numbers per entry: kind, record serial, pool epoch, then the fields. */
@@ -56,7 +58,7 @@ export class NotificationQueue implements ClientNotifications {
     const at = this.#reserve(), q = this.#queue;
     q[at + 3] = refNum;
     q[at + 4] = port;
-    const copy = this.#copy(eventPool, eventCell);
+    const copy = this.#copy(eventPool, eventCell, refNum);
     if (copy < 0) return;
     q[at + 5] = copy;
     q[at] = 0;
@@ -240,12 +242,14 @@ export class NotificationQueue implements ClientNotifications {
   }
 
   /** Copies a delivered event into the client's pool; −1 when it is lost. */
-  #copy(pool: CellPool, cell: number): number {
+  #copy(pool: CellPool, cell: number, refNum: number): number {
     const target = this.#hooks.eventPool();
     if (target === null) return -1;
     const copy = copyEvent(pool, cell, target);
+    if (copy !== NIL) return copy;
     // An exhausted pool loses the copy for this client only (spec §6.2).
-    return copy === NIL ? -1 : copy;
+    this.#hooks.eventLost(refNum);
+    return -1;
   }
 
   /** The offset of a new entry at the tail (committed by {@link #commit}). */
