@@ -8,6 +8,11 @@
  * connection, with a log line saying why. A client that does not read its socket is
  * closed once 64 MiB wait for it.
  *
+ * The cells a call's event takes are charged to its client (the quota, see
+ * `ServerAccounts`): beyond the quota the event is lost for that client and counted.
+ * For each client, the listener publishes since when output waits for its socket, so
+ * that the kernel stops routing events to a client that lags (the overload policy).
+ *
  * Runs in the listening worker. Not real-time safe (sockets, promises); events are
  * decoded into cells without JavaScript objects.
  *
@@ -15,7 +20,15 @@
  */
 
 import { attachCellPool, type CellPool, NIL } from "@midishare/kernel";
-import { freeEvent } from "@midishare/kernel/memory";
+import {
+  C_OUTPUT_SINCE,
+  C_QUOTA_LOSSES,
+  ChargedPool,
+  R_QUOTA_LOSSES,
+  ServerAccounts,
+  wallStamp,
+} from "@midishare/kernel/server";
+import { epochNow } from "@midishare/transport/clock";
 import {
   decodeCallArgs,
   isRequestCall,
@@ -69,10 +82,32 @@ class Connection {
   #out = new WireWriter(4096);
   #spare = new WireWriter(4096);
   #isWriting = false;
+  readonly #accounts: ServerAccounts;
+  // When the first byte of `#out`, and of the batch being written, was queued.
+  #outSince = 0;
+  #batchSince = 0;
 
-  constructor(id: number, conn: Deno.Conn) {
+  constructor(id: number, conn: Deno.Conn, accounts: ServerAccounts) {
     this.id = id;
     this.conn = conn;
+    this.#accounts = accounts;
+    accounts.setClient(id, C_OUTPUT_SINCE, 0);
+  }
+
+  /** Tells the kernel since when the oldest byte for this client waits (0: none). */
+  #publish(): void {
+    const since = this.isClosed
+      ? 0
+      : this.#batchSince !== 0
+      ? this.#batchSince
+      : this.#outSince;
+    this.#accounts.setClient(this.id, C_OUTPUT_SINCE, since);
+  }
+
+  /** Marks the connection closed; the kernel no longer sees output waiting. */
+  markClosed(): void {
+    this.isClosed = true;
+    this.#publish();
   }
 
   /** Bytes queued and not yet written. */
@@ -82,6 +117,10 @@ class Connection {
 
   /** Queues bytes (copied) to write. */
   enqueue(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#out.length === 0) {
+      this.#outSince = wallStamp(epochNow());
+      if (this.#batchSince === 0) this.#publish();
+    }
     const at = this.#out.reserve(end - start);
     this.#out.bytes.set(bytes.subarray(start, end), at);
   }
@@ -95,6 +134,8 @@ class Connection {
         const batch = this.#out;
         this.#out = this.#spare;
         this.#spare = batch;
+        this.#batchSince = this.#outSince;
+        this.#outSince = 0;
         let done = 0;
         while (done < batch.length) {
           done += await this.conn.write(
@@ -102,6 +143,8 @@ class Connection {
           );
         }
         batch.reset();
+        this.#batchSince = 0;
+        this.#publish();
       }
     } catch {
       // A broken socket: the read loop sees it too and closes the connection.
@@ -117,6 +160,9 @@ export class Listener {
   readonly #requests: Ring;
   readonly #output: Ring;
   readonly #pool: CellPool;
+  readonly #accounts: ServerAccounts;
+  // The pool as seen by one client's calls: what they allocate is charged to it.
+  readonly #charged: ChargedPool;
   readonly #socketPath: string;
   readonly #conns: (Connection | undefined)[] = [];
   readonly #record = new WireWriter(1024);
@@ -140,6 +186,8 @@ export class Listener {
     this.#requests = new Ring(memory.requests);
     this.#output = new Ring(memory.output);
     this.#pool = attachCellPool(memory.pool);
+    this.#accounts = new ServerAccounts(memory.accounts);
+    this.#charged = new ChargedPool(this.#pool, this.#accounts);
     this.#socketPath = socketPath;
   }
 
@@ -180,7 +228,7 @@ export class Listener {
           conn.close();
           continue;
         }
-        const c = new Connection(id, conn);
+        const c = new Connection(id, conn, this.#accounts);
         this.#conns[id] = c;
         this.#readLoop(c);
       }
@@ -288,25 +336,36 @@ export class Listener {
         `call ${callId} ${seq === 0 ? "needs" : "takes no"} reply sequence`,
       );
     }
-    const w = this.#record, event = this.#event;
+    const w = this.#record, event = this.#event, charged = this.#charged;
     w.reset();
     w.u16(c.id);
     w.u16(REQ_CALL);
     w.u32(seq);
     w.u16(callId);
     event.cell = NIL;
+    charged.client = c.id;
+    charged.isRefused = false;
     try {
-      if (!decodeCallArgs(callId, r, w, this.#pool, event)) {
+      if (!decodeCallArgs(callId, r, w, charged, event)) {
         throw new ProtocolError(`unknown call id ${callId}`);
       }
+      if (event.cell !== NIL) this.#accounts.tag(this.#pool, event.cell, c.id);
       if (!r.isDone) {
         throw new ProtocolError(
           `${r.end - r.pos} bytes after the arguments of call ${callId}`,
         );
       }
     } catch (error) {
-      if (event.cell !== NIL) freeEvent(this.#pool, event.cell);
+      if (event.cell !== NIL) {
+        this.#accounts.tag(this.#pool, event.cell, c.id);
+        this.#accounts.release(this.#pool, event.cell);
+      }
       throw error;
+    }
+    if (charged.isRefused) {
+      // Over its quota: the event is lost for this client; the kernel counts a nil.
+      this.#accounts.addClient(c.id, C_QUOTA_LOSSES, 1);
+      this.#accounts.addRef((event.refNum ?? 0) & 0x7f, R_QUOTA_LOSSES, 1);
     }
     this.#hasRecord = true;
   }
@@ -348,6 +407,7 @@ export class Listener {
     w.u16(REQ_CONNECT);
     w.u32(pid);
     w.str(name);
+    this.#accounts.clearClientCounters(c.id);
     c.isGreeted = true;
     this.#needsKernel = true;
     this.#hasRecord = true;
@@ -400,7 +460,7 @@ export class Listener {
 
   #close(c: Connection, reason: string | null): void {
     if (c.isClosed) return;
-    c.isClosed = true;
+    c.markClosed();
     if (reason !== null) {
       logWarn(`client ${c.id}: closing the connection: ${reason}`);
     } else logDebug(`client ${c.id}: connection closed`);

@@ -26,9 +26,11 @@ import {
   createSharedMemory,
   CTL_KERNEL_WAKE,
   CTL_STOP,
+  DEFAULT_CLIENT_QUOTA,
   DEFAULT_SIZES,
   type SharedSizes,
 } from "./shared_layout.ts";
+import { DEFAULT_MAX_LATENESS_MS } from "./kernel_loop.ts";
 
 /** Options of {@link runServer}. */
 export interface ServerOptions {
@@ -48,6 +50,12 @@ export interface ServerOptions {
   midiApi?: MidiApiChoice | "off";
   /** Virtual input and output ports to create. */
   virtualPorts?: number;
+  /** Server cells one client may hold (0: no quota); default `DEFAULT_CLIENT_QUOTA`. */
+  clientQuota?: number;
+  /** Bound of the overload policy in ms (0: no drops); default 1000. */
+  maxLatenessMs?: number;
+  /** For tests only: extra ms spent in each tick that dispatches something. */
+  testTickCostMs?: number;
 }
 
 /** Runs the server until it is stopped; resolves with the exit code. */
@@ -75,7 +83,10 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
   // We hold the lock: a socket file left here belongs to a server that died.
   await Deno.remove(socketPath).catch(() => {});
 
-  const memory = createSharedMemory(options.sizes ?? DEFAULT_SIZES);
+  const memory = createSharedMemory(
+    options.sizes ?? DEFAULT_SIZES,
+    options.clientQuota ?? DEFAULT_CLIENT_QUOTA,
+  );
   const control = new Int32Array(memory.control);
   const logLevel = options.logLevel ?? "normal";
   const kernel = new Worker(new URL("./kernel_worker.ts", import.meta.url), {
@@ -115,6 +126,10 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     midi: {
       api: options.midiApi ?? "auto",
       virtualPorts: options.virtualPorts ?? 0,
+    },
+    overload: {
+      maxLatenessMs: options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS,
+      testTickCostMs: options.testTickCostMs ?? 0,
     },
   });
   await kernelReady;
