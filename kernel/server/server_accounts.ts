@@ -16,7 +16,8 @@
  * | words | meaning |
  * | --- | --- |
  * | 0 | the quota: cells one client may hold, 0 for none |
- * | 1..15 | reserved |
+ * | 1..3 | totals since start of `C_QUOTA_LOSSES`, `C_LATE_DROPS`, `C_SLOW_DROPS` |
+ * | 4..15 | reserved |
  * | 16 + 8·c + k | word k of client c (`C_*`), c in 0..MAX_CLIENTS − 1 |
  * | 16 + 8·1024 + 4·r + k | word k of refnum r (`R_*`), r in 0..127 |
  *
@@ -95,9 +96,20 @@ export class ServerAccounts {
     return Atomics.load(this.words, CLIENTS_AT + CLIENT_WORDS * client + k);
   }
 
-  /** Adds `n` to word `k` (`C_*`) of client `client`. */
+  /**
+   * Adds `n` to word `k` (`C_*`) of client `client`, and to its total since start for
+   * the three losses the server counts.
+   */
   addClient(client: number, k: number, n: number): void {
     Atomics.add(this.words, CLIENTS_AT + CLIENT_WORDS * client + k, n);
+    if (k >= C_QUOTA_LOSSES && k <= C_SLOW_DROPS) {
+      Atomics.add(this.words, k, n);
+    }
+  }
+
+  /** The total since start of `C_QUOTA_LOSSES`, `C_LATE_DROPS` or `C_SLOW_DROPS`. */
+  total(k: number): number {
+    return Atomics.load(this.words, k);
   }
 
   /** Sets word `k` (`C_*`) of client `client`. */

@@ -5,6 +5,7 @@ import { newEvent } from "../memory/event_store.ts";
 import { typeKeyOn, typeSysEx } from "../api/constants.ts";
 import {
   C_HELD,
+  C_QUOTA_LOSSES,
   ChargedPool,
   R_QUOTA_LOSSES,
   ServerAccounts,
@@ -71,6 +72,7 @@ Deno.test("ServerKernel.MidiTask() charges its client and fails over the quota",
   assert.equal(kernel.MidiTask(client, 128, ref, 100, 3, 1), false);
   assert.equal(accounts.client(client, C_HELD), 4);
   assert.equal(kernel.lostCount, 1);
+  assert.equal(accounts.total(C_QUOTA_LOSSES), 1);
   assert.equal(kernel.accounts.ref(ref, R_QUOTA_LOSSES), 1);
   assert.equal(kernel.pool.used, 4);
   // An event sent under the refnum of another client's application is given back

@@ -699,6 +699,11 @@ export class ServerKernel {
       pool: { cells: this.pool.capacity, used: this.pool.used },
       clientQuota: this.accounts.quota,
       lostCount: this.#lostCount,
+      losses: {
+        quotaLosses: this.accounts.total(C_QUOTA_LOSSES),
+        lateDrops: this.accounts.total(C_LATE_DROPS),
+        slowDrops: this.accounts.total(C_SLOW_DROPS),
+      },
       refnums: entries,
       clients,
     });
