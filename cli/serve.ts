@@ -38,6 +38,16 @@ Options:
                   connection holding the most is closed (256MiB, at least 16MiB)
   --handshake-timeout MS
                   close a connection that sent no HELLO within MS ms (5000)
+  --client-quota CELLS
+                  server cells one client may hold: its scheduled events, tasks
+                  and events on their way in; beyond it its events are lost and
+                  counted (default 393216, three eighths of the server pool,
+                  room for a 4 MiB SysEx; 0 for no quota)
+  --max-lateness MS
+                  overload bound: a tick running more than MS late routes none
+                  of its events, and a client whose socket has had output
+                  waiting longer gets none; both counted (default 1000; 0 for
+                  no drops)
   --quiet         print warnings only
   --verbose       print more (connections, idle state)
   -h, --help      show this help`;
@@ -60,6 +70,10 @@ export async function run(args: string[]): Promise<number> {
         "connection-memory": { type: "string" },
         "handshake-timeout": { type: "string" },
         "log-max-size": { type: "string" },
+        "client-quota": { type: "string" },
+        "max-lateness": { type: "string" },
+        // Tests only: each tick that dispatches something also spins MS ms.
+        "test-tick-cost": { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -88,6 +102,17 @@ export async function run(args: string[]): Promise<number> {
       `Invalid --virtual-ports "${values["virtual-ports"]}": expected 0..16`,
     );
     return 2;
+  }
+  const counts: Record<string, number | undefined> = {};
+  for (const name of ["client-quota", "max-lateness", "test-tick-cost"]) {
+    const text = values[name as "client-quota"];
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(n)) {
+      console.error(`Invalid --${name} "${text}": expected a number >= 0`);
+      return 2;
+    }
+    counts[name] = n;
   }
   const linger = values.linger === undefined ? 3000 : Number(values.linger);
   if (!Number.isFinite(linger) || linger < 0) {
@@ -142,6 +167,15 @@ export async function run(args: string[]): Promise<number> {
     midiApi: midiApi as "auto" | "alsa" | "jack" | "off",
     virtualPorts,
     lingerMs: linger,
+    ...(counts["client-quota"] === undefined
+      ? {}
+      : { clientQuota: Math.floor(counts["client-quota"]) }),
+    ...(counts["max-lateness"] === undefined
+      ? {}
+      : { maxLatenessMs: counts["max-lateness"] }),
+    ...(counts["test-tick-cost"] === undefined
+      ? {}
+      : { testTickCostMs: counts["test-tick-cost"] }),
     logLevel: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
   });
 }

@@ -14,7 +14,10 @@ const HELP = `Usage: midishare status [--socket PATH] [--json]
 
 Shows whether the MidiShare server runs, its time, its applications and
 drivers with their refnums, the drivers' slots and the ports mapped to them,
-and the connections. It never starts a server.
+the connections, and what each client holds in the server pool and lost:
+events over its quota, events dropped by the overload policy (late, or to a
+client that reads too slowly), copies that did not fit its own pool, and
+truncated MidiAddField calls. It never starts a server.
 
 Options:
   --socket PATH   the server's socket (default: this user's)
@@ -32,6 +35,7 @@ interface Entry {
   client: number;
   version?: number;
   connectedTo: number[];
+  counters?: Counters;
   slots?: {
     slotRef: number;
     name: string;
@@ -40,7 +44,34 @@ interface Entry {
   }[];
 }
 
+/** Losses of an application or a client, as `ServerStatus` counts them. */
+interface Counters {
+  quotaLosses: number;
+  lateDrops: number;
+  slowDrops: number;
+  lostCopies: number;
+  truncatedFields?: number;
+}
+
+interface ClientEntry extends Counters {
+  client: number;
+  heldCells: number;
+}
+
 const DIRECTIONS = ["", "in", "out", "in/out"];
+
+/** The non-zero counters in words, or "" when nothing was lost. */
+function losses(c: Counters | undefined): string {
+  if (c === undefined) return "";
+  const parts = [
+    [c.quotaLosses, "over quota"],
+    [c.lateDrops, "dropped late"],
+    [c.slowDrops, "dropped, reader too slow"],
+    [c.lostCopies, "did not fit its pool"],
+    [c.truncatedFields ?? 0, "MidiAddField truncated"],
+  ].filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
+  return parts.length === 0 ? "" : `  lost: ${parts.join(", ")}`;
+}
 
 /** Runs the command; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
@@ -86,6 +117,7 @@ export async function run(args: string[]): Promise<number> {
   const s = status as Record<string, unknown> & {
     refnums: Entry[];
     pool: { cells: number; used: number };
+    clients?: ClientEntry[];
   };
   const names = new Map(s.refnums.map((r) => [r.refNum, r.name]));
   const label = (ref: number) => `${ref} "${names.get(ref) ?? "?"}"`;
@@ -98,6 +130,11 @@ export async function run(args: string[]): Promise<number> {
     `  pool ${s.pool.used}/${s.pool.cells} cells, ${s.pendingItems} pending, ` +
       `${s.lostCount} lost, error bits ${s.errorBits}`,
   );
+  console.log(
+    `  quota ${
+      s.clientQuota ? `${s.clientQuota} cells per client` : "none"
+    }, overload bound ${s.maxLatenessMs ? `${s.maxLatenessMs} ms` : "none"}`,
+  );
   const appls = s.refnums.filter((r) => r.kind === "application");
   const drivers = s.refnums.filter((r) => r.kind === "driver");
   console.log(`Applications (${appls.length}):`);
@@ -105,13 +142,17 @@ export async function run(args: string[]): Promise<number> {
     console.log(
       `  ${String(r.refNum).padStart(3)}  ${r.name}${
         r.client ? `  (client ${r.client})` : ""
-      }`,
+      }${losses(r.counters)}`,
     );
   }
   console.log(`Drivers (${drivers.length}):`);
   for (const r of drivers) {
     const version = r.version === undefined ? "" : `  version ${r.version}`;
-    console.log(`  ${String(r.refNum).padStart(3)}  ${r.name}${version}`);
+    console.log(
+      `  ${String(r.refNum).padStart(3)}  ${r.name}${version}${
+        losses(r.counters)
+      }`,
+    );
     for (const slot of r.slots ?? []) {
       const ports = slot.ports.length === 0
         ? "no port"
@@ -129,6 +170,15 @@ export async function run(args: string[]): Promise<number> {
   console.log(`Connections (${connections.length}):`);
   for (const [src, dst] of connections) {
     console.log(`  ${label(src!)} -> ${label(dst!)}`);
+  }
+  const clients = s.clients ?? [];
+  console.log(`Clients (${clients.length}):`);
+  for (const c of clients) {
+    console.log(
+      `  ${String(c.client).padStart(4)}  ${c.heldCells} server cells held${
+        losses(c)
+      }`,
+    );
   }
   return 0;
 }

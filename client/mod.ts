@@ -49,6 +49,7 @@ export type {
   Answer,
   ApplAlarm,
   ApplyProc,
+  ClientLosses,
   ClientMemoryOptions,
   DriverInfos,
   LocalClientOptions,

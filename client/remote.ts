@@ -7,6 +7,7 @@
  */
 
 import {
+  type ClientLosses,
   ClientMemory,
   type ClientMemoryOptions,
   MIDICloseAppl,
@@ -131,6 +132,13 @@ export interface MidiShareClient extends MidiShareCalls<true> {
   rescanPorts(): Promise<number>;
   /** A snapshot of the server: applications, drivers, slots, connections, pool. */
   serverStatus(): Promise<ServerStatus>;
+  /**
+   * What this client lost to its own pool since it started: copies delivered to it
+   * that did not fit (by refnum since the refnum was opened, and in all), and
+   * `MidiAddField` calls whose byte was not added. The server is told too
+   * (`midishare status`).
+   */
+  lossCounts(): ClientLosses;
 }
 
 /** Creates a client of the MidiShare server; see {@link MidiShareClient}. */

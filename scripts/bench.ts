@@ -6,8 +6,9 @@
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
  * inet (raw UDP between network namespaces, the network driver's baseline; needs
- * root), idle, rtmidi (needs jackd2, librtmidi6 and a C compiler with the JACK
- * headers). Each benchmark script prints one JSON line; `--json` prints them all as they
+ * root), idle, overload, rtmidi (needs jackd2, librtmidi6 and a C compiler with the
+ * JACK headers); `overload` is left out when no name is given (64 processes for a
+ * minute). Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
@@ -123,6 +124,27 @@ const BENCHES: Record<string, Bench> = {
       }
     },
   },
+  overload: {
+    script: "bench/overload.ts",
+    args: ["64", "4", "5"],
+    report(r) {
+      const row = (name: string, x: Record<string, unknown>) => {
+        const late = x.latenessMs as Row, added = x.addedMs as Row;
+        console.log(
+          `  ${name} ${String(x.senders).padStart(2)} senders: received ${
+            fmt(x.received as number)
+          } of ${
+            fmt(x.sent as number)
+          }; lateness p50 ${late.p50} ms, p99 ${late.p99} ms, max ${late.max} ms; added by MidiShare p50 ${added.p50} ms, p99 ${added.p99} ms, max ${added.max} ms; dropped late ${x.lateDrops}, to lagging clients ${x.slowDrops}, over quota ${x.quotaLosses}; latest dispatch ${x.worstDispatchLatenessMs} ms after its date`,
+        );
+      };
+      console.log(
+        `Overload: client processes each sending one event per ms for ${r.seconds} s to one receiver:`,
+      );
+      row("baseline", r.baseline as Record<string, unknown>);
+      row("overload", r.overload as Record<string, unknown>);
+    },
+  },
   rtmidi: {
     script: "bench/rtmidi_loop.ts",
     report(r) {
@@ -203,7 +225,9 @@ const BENCHES: Record<string, Bench> = {
 
 const isJson = Deno.args.includes("--json");
 const asked = Deno.args.filter((a) => a !== "--json");
-const names = asked.length > 0 ? asked : Object.keys(BENCHES);
+const names = asked.length > 0
+  ? asked
+  : Object.keys(BENCHES).filter((name) => name !== "overload");
 let failed = false;
 for (const name of names) {
   const bench = BENCHES[name];

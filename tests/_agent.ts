@@ -148,6 +148,16 @@ async function handle(cmd: Record<string, unknown>): Promise<unknown> {
       }
       return null;
     }
+    case "addFields": { // a SysEx grown byte by byte; its count and the client's losses
+      const e = ms.MidiNewEv(17);
+      if (e === null) throw new Error("MidiNewEv(17) returned null");
+      for (let i = 0; i < (cmd.bytes as number); i++) ms.MidiAddField(e, i);
+      const count = ms.MidiCountFields(e);
+      ms.MidiFreeEv(e);
+      return { count, losses: ms.lossCounts() };
+    }
+    case "losses":
+      return ms.lossCounts();
     case "task":
       ms.MidiTask(
         recordTask,

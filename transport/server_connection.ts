@@ -214,6 +214,7 @@ export class ServerConnection {
     const mirror = this.#mirror;
     return {
       eventPool: () => h().eventPool(),
+      eventLost: (ref) => h().eventLost(ref),
       deliver: (ref, port, pool, cell) => {
         mirror.reached(eventDate(pool, cell));
         h().deliver(ref, port, pool, cell);

@@ -33,9 +33,10 @@ export const PROTOCOL_MAGIC = 0x5248534d;
 /**
  * Version of this protocol; a peer with another one is refused. Version 2: every
  * frame that is not a call is laid out by the generated codecs (the delivered event
- * carries its port beside it, the state its origin).
+ * carries its port beside it, the state its origin). Version 3: the call
+ * `ReportLosses`.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** Largest event on the wire (head included): a SysEx of almost 4 MiB. */
 export const MAX_EVENT_BYTES: number = 4 * 1024 * 1024;
 /** Largest frame payload accepted: an event of {@link MAX_EVENT_BYTES} and its call. */
@@ -133,6 +134,8 @@ export interface ReadEventResult {
   cell: number;
   /** Offset just after the event. */
   end: number;
+  /** The event's refnum as sent, set also when the pool was short. */
+  refNum?: number;
 }
 
 /**
@@ -162,6 +165,7 @@ export function readEvent(
   }
   if (end > limit) truncated("event");
   out.end = end;
+  out.refNum = bytes[offset + 5]!;
   const cellCount = cls === CLASS_S
     ? 1
     : cls === CLASS_P

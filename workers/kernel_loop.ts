@@ -7,11 +7,29 @@
  * and per-event work allocates nothing; requests that create applications, names or
  * results do.
  *
+ * The overload policy lives here: ticks never wait behind a flood of requests (the
+ * loop drains requests while no tick is more than a millisecond overdue, the rest
+ * waits in the request ring, and a full ring stops the listener from reading the
+ * senders' sockets); a tick that runs more than {@link KernelLoopOptions.maxLatenessMs}
+ * after its due time routes none of its events (they are counted as late drops of
+ * their senders); and events for a client whose socket has had output waiting longer
+ * than that are dropped (counted for the receiver). Losses are logged at most once a
+ * second per client.
+ *
  * @module
  */
 
 import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
-import { ServerKernel } from "@midishare/kernel/server";
+import {
+  C_HELD,
+  C_LATE_DROPS,
+  C_OUTPUT_SINCE,
+  C_QUOTA_LOSSES,
+  C_SLOW_DROPS,
+  ServerAccounts,
+  ServerKernel,
+  wallStamp,
+} from "@midishare/kernel/server";
 import { epochNow } from "@midishare/transport/clock";
 import { dispatchCall } from "./gen/kernel_dispatch_gen.ts";
 import { logInfo, logWarn, quoteName } from "@midishare/transport/logger";
@@ -51,6 +69,18 @@ export const SPIN_AFTER_REPLY_MS = 0.2;
 
 /** Most the kernel wakes ahead of a tick to absorb wake-up delays, in ms. */
 const MAX_WAKE_MARGIN_MS = 0.25;
+
+/**
+ * Default bound of the overload policy, in ms: a tick later than this routes none of
+ * its events, and a client whose socket has had output waiting longer gets none.
+ */
+export const DEFAULT_MAX_LATENESS_MS = 1000;
+
+/** How often at most the losses of one client are logged, in ms. */
+const LOSS_REPORT_MS = 1000;
+
+/** Requests handled between two looks at the clock while draining the ring. */
+const REQUESTS_PER_CLOCK_CHECK = 64;
 
 /** Ticks with nothing scheduled before the kernel sleeps until a request. */
 export const IDLE_TICKS_BEFORE_SLEEP = 100;
@@ -141,6 +171,16 @@ export interface KernelLoopOptions {
   onInUse?: (isInUse: boolean) => void;
   /** Extra facts for `ServerStatus`. */
   describeServer?: () => Record<string, unknown>;
+  /**
+   * The overload policy's bound in ms (default {@link DEFAULT_MAX_LATENESS_MS}; 0 turns
+   * the drops off): see the module documentation.
+   */
+  maxLatenessMs?: number;
+  /**
+   * For tests only: every tick that dispatches something also spins this many ms, so
+   * that the kernel falls behind its clock deterministically.
+   */
+  testTickCostMs?: number;
 }
 
 /** The kernel worker's loop; see the module documentation. */
@@ -156,6 +196,12 @@ export class KernelLoop {
   };
   /** How late ticks start. */
   readonly tickStats: TickStats = new TickStats();
+  /**
+   * The latest a tick that dispatched something ran, in ms after its due time, since
+   * start (fractional): with the overload policy on, routed events of later ticks are
+   * dropped, so no event left the kernel later than the bound.
+   */
+  worstDispatchLatenessMs = 0;
   readonly #control: Int32Array;
   readonly #requests: Ring;
   readonly #output: Ring;
@@ -174,6 +220,17 @@ export class KernelLoop {
   readonly #reply = new WireWriter(1024);
   readonly #hooks: LoopHook[] = [];
   readonly #onInUse: (isInUse: boolean) => void;
+  readonly #accounts: ServerAccounts;
+  /** The overload policy's bound in ms; 0 when off. */
+  readonly maxLatenessMs: number;
+  readonly #testTickCostMs: number;
+  // Connected socket clients, in no order, for the per-pass look at their sockets.
+  readonly #connected = new Int32Array(MAX_CONNECTIONS);
+  #connectedCount = 0;
+  // Per client: quota losses, late drops and slow drops at the last log line.
+  readonly #reported = new Float64Array((MAX_CONNECTIONS + 1) * 3);
+  #reportedLost = 0;
+  #nextReportAt = 0;
   #isInUse = false;
   #isCatchingUp = false;
   // How much earlier than a tick the loop asks to be woken, learnt from wake delays.
@@ -191,9 +248,16 @@ export class KernelLoop {
     this.#requests = new Ring(memory.requests);
     this.#output = new Ring(memory.output);
     this.#onInUse = options.onInUse ?? (() => {});
+    this.#accounts = new ServerAccounts(memory.accounts);
+    this.maxLatenessMs = Math.max(
+      0,
+      options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS,
+    );
+    this.#testTickCostMs = options.testTickCostMs ?? 0;
     this.kernel = new ServerKernelWithLog({
       pool: attachCellPool(memory.pool),
       rescanPorts: () => this.#rescan(),
+      accounts: this.#accounts,
       originMs: (isAwake) => {
         this.clock.sync(isAwake);
         return this.clock.origin;
@@ -314,6 +378,7 @@ export class KernelLoop {
     if (this.#isCatchingUp) this.#runDueTicks();
     // Requests first: what was sent before a tick's due time belongs to that tick.
     this.#drainRequests();
+    if (this.maxLatenessMs > 0) this.#markLaggingClients();
     for (const hook of this.#hooks) hook.afterRequests();
     this.#runDueTicks();
     const backlog = this.#outputState.backlog;
@@ -325,6 +390,7 @@ export class KernelLoop {
       Atomics.add(this.#control, CTL_LISTENER_WAKE, 1);
       Atomics.notify(this.#control, CTL_LISTENER_WAKE);
     }
+    if (performance.now() >= this.#nextReportAt) this.#reportLosses();
     if (backlog.droppedRecords !== this.#reportedDrops) {
       logWarn(
         `output backlog full (${backlog.bytes} bytes wait for the listener): ${
@@ -344,22 +410,112 @@ export class KernelLoop {
     }
     const isCatchingUp = this.#isCatchingUp;
     this.#isCatchingUp = false;
+    const maxLateness = this.maxLatenessMs;
     while (due-- > 0 && kernel.isAwake) {
       // Empty ticks caught up after an idle sleep are late by design: not measured.
+      let lateMs = 0;
       if (!isCatchingUp) {
-        this.tickStats.record(
-          epochNow() - this.clock.origin - this.clock.ticksDone - 1,
-        );
+        lateMs = epochNow() - this.clock.origin - this.clock.ticksDone - 1;
+        this.tickStats.record(lateMs);
       }
+      const drops = maxLateness > 0 && lateMs > maxLateness;
+      kernel.dropsLateEvents = drops;
+      const pending = kernel.pendingCount;
       kernel.tick();
+      // A tick that dispatched its events: how late they left the kernel.
+      if (
+        !drops && kernel.pendingCount !== pending &&
+        lateMs > this.worstDispatchLatenessMs
+      ) this.worstDispatchLatenessMs = lateMs;
+      if (this.#testTickCostMs > 0 && kernel.pendingCount !== pending) {
+        const until = performance.now() + this.#testTickCostMs;
+        while (performance.now() < until) {
+          // a tick made slow on purpose (tests of the overload policy)
+        }
+      }
       this.clock.ticksDone++;
       for (const hook of this.#hooks) hook.afterTick(kernel.now);
     }
   }
 
+  /**
+   * Marks the clients whose socket has had output waiting longer than the bound: the
+   * kernel routes no event to them until the listener catches up.
+   */
+  #markLaggingClients(): void {
+    const lagging = this.kernel.lagging, accounts = this.#accounts;
+    const now = wallStamp(epochNow());
+    for (let i = 0; i < this.#connectedCount; i++) {
+      const client = this.#connected[i]!;
+      const since = accounts.client(client, C_OUTPUT_SINCE);
+      const waited = (now - since + 0x7fffffff) % 0x7fffffff;
+      lagging[client] = since !== 0 && waited > this.maxLatenessMs ? 1 : 0;
+    }
+  }
+
+  /** At most once a second, one log line per client that lost events since. */
+  #reportLosses(): void {
+    this.#nextReportAt = performance.now() + LOSS_REPORT_MS;
+    const accounts = this.#accounts, reported = this.#reported;
+    const kinds = [C_QUOTA_LOSSES, C_LATE_DROPS, C_SLOW_DROPS];
+    let quotaLosses = 0;
+    for (let i = 0; i < this.#connectedCount; i++) {
+      const client = this.#connected[i]!;
+      const counts = kinds.map((k, j) =>
+        accounts.client(client, k) - reported[client * 3 + j]!
+      );
+      if (counts.every((n) => n <= 0)) continue;
+      counts.forEach((n, j) => reported[client * 3 + j]! += n);
+      quotaLosses += counts[0]!;
+      const parts = [];
+      if (counts[0]! > 0) {
+        parts.push(
+          `${
+            counts[0]
+          } events lost to its quota of ${accounts.quota} server cells (${
+            accounts.client(client, C_HELD)
+          } held)`,
+        );
+      }
+      if (counts[1]! > 0) {
+        parts.push(
+          `${
+            counts[1]
+          } events dropped, due in ticks more than ${this.maxLatenessMs} ms late (the server is overloaded)`,
+        );
+      }
+      if (counts[2]! > 0) {
+        parts.push(
+          `${
+            counts[2]
+          } deliveries dropped, its socket having had output waiting for more than ${this.maxLatenessMs} ms`,
+        );
+      }
+      logWarn(
+        `${
+          this.#clientNames.get(client) ?? `client ${client}`
+        }: since the last report, ${parts.join("; ")}`,
+      );
+    }
+    const lost = this.kernel.lostCount - this.#reportedLost - quotaLosses;
+    this.#reportedLost = this.kernel.lostCount;
+    if (lost > 0) {
+      const pool = this.kernel.pool;
+      logWarn(
+        `since the last report, ${lost} events or tasks lost: the server pool is full (${pool.used} of ${pool.capacity} cells used)`,
+      );
+    }
+  }
+
   #drainRequests(): void {
     const ring = this.#requests, r = this.#reader;
+    let untilCheck = REQUESTS_PER_CLOCK_CHECK;
     for (let at = ring.peek(); at >= 0; at = ring.peek()) {
+      // Ticks do not wait behind a flood: the rest of the ring waits for the next pass.
+      if (--untilCheck === 0) {
+        untilCheck = REQUESTS_PER_CLOCK_CHECK;
+        if (this.kernel.isAwake && this.clock.dueTicks() > 1) break;
+      }
       r.reset(ring.bytes, ring.view, at, at + ring.peekLength(at));
       const client = r.u16(), kind = r.u16();
       this.counters.requests++;
@@ -407,6 +563,10 @@ export class KernelLoop {
       return;
     }
     this.#outputs.set(client, output);
+    if (client <= MAX_CONNECTIONS) {
+      this.#connected[this.#connectedCount++] = client;
+      this.#reported.fill(0, client * 3, client * 3 + 3);
+    }
     logInfo(`${label} connected`);
     writeWelcome(
       output,
@@ -426,6 +586,11 @@ export class KernelLoop {
     if (!this.#outputs.has(client)) return;
     this.kernel.removeClient(client);
     this.#outputs.delete(client);
+    const at = this.#connected.indexOf(client);
+    if (at >= 0 && at < this.#connectedCount) {
+      this.#connected[at] = this.#connected[--this.#connectedCount]!;
+    }
+    this.kernel.lagging[client] = 0;
     logInfo(
       `${this.#clientNames.get(client) ?? `client ${client}`} disconnected`,
     );

@@ -35,15 +35,19 @@ self.onmessage = (e) => {
   logInfo(`kernel worker: ${report.timerSlack}, ${report.priority}`);
   const startedAt = Date.now();
   const loop: KernelLoop = new KernelLoop(message.memory, {
+    ...message.overload,
     onInUse: (isInUse) => self.postMessage({ kind: "in-use", isInUse }),
     describeServer: (): Record<string, unknown> => ({
       pid: Deno.pid,
       socket: message.socketPath,
       uptimeMs: Date.now() - startedAt,
       droppedFrames: loop.droppedFrames,
+      maxLatenessMs: loop.maxLatenessMs,
+      worstDispatchLatenessMs: Math.round(loop.worstDispatchLatenessMs),
       tickLateness: loop.tickStats.summary(),
       rtmidi: rtmidiStats(),
       kernelWakeups: loop.counters.wakeups,
+      kernelHeapMiB: Math.round(Deno.memoryUsage().heapUsed / 10_485.76) / 100,
       requestsHandled: loop.counters.requests,
     }),
   });

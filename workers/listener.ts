@@ -11,6 +11,11 @@
  * one memory budget; past it, the connection that holds the most is closed. Accept
  * errors (descriptors running out) pause accepting, never end it (accept_loop.ts).
  *
+ * The cells a call's event takes are charged to its client (the quota, see
+ * `ServerAccounts`): beyond the quota the event is lost for that client and counted.
+ * For each client, the listener publishes since when output waits for its socket, so
+ * that the kernel stops routing events to a client that lags (the overload policy).
+ *
  * Runs in the listening worker. Not real-time safe (sockets, promises); events are
  * decoded into cells without JavaScript objects.
  *
@@ -18,7 +23,15 @@
  */
 
 import { attachCellPool, type CellPool, NIL } from "@midishare/kernel";
-import { freeEvent } from "@midishare/kernel/memory";
+import {
+  C_OUTPUT_SINCE,
+  C_QUOTA_LOSSES,
+  ChargedPool,
+  R_QUOTA_LOSSES,
+  ServerAccounts,
+  wallStamp,
+} from "@midishare/kernel/server";
+import { epochNow } from "@midishare/transport/clock";
 import { decodeCallArgs, isRequestCall } from "./gen/listener_decode_gen.ts";
 import { logDebug, logInfo, logWarn } from "@midishare/transport/logger";
 import { socketDir } from "@midishare/transport/socket_path";
@@ -95,11 +108,38 @@ class Connection {
   readonly #budget: MemoryBudget;
   /** What {@link memoryBytes} was when last counted in the budget. */
   #counted = 0;
+  readonly #accounts: ServerAccounts;
+  // When the first byte of `#out`, and of the batch being written, was queued.
+  #outSince = 0;
+  #batchSince = 0;
 
-  constructor(id: number, conn: Deno.Conn, budget: MemoryBudget) {
+  constructor(
+    id: number,
+    conn: Deno.Conn,
+    budget: MemoryBudget,
+    accounts: ServerAccounts,
+  ) {
     this.id = id;
     this.conn = conn;
     this.#budget = budget;
+    this.#accounts = accounts;
+    accounts.setClient(id, C_OUTPUT_SINCE, 0);
+  }
+
+  /** Tells the kernel since when the oldest byte for this client waits (0: none). */
+  #publish(): void {
+    const since = this.isClosed
+      ? 0
+      : this.#batchSince !== 0
+      ? this.#batchSince
+      : this.#outSince;
+    this.#accounts.setClient(this.id, C_OUTPUT_SINCE, since);
+  }
+
+  /** Marks the connection closed; the kernel no longer sees output waiting. */
+  markClosed(): void {
+    this.isClosed = true;
+    this.#publish();
   }
 
   /** Bytes queued and not yet written. */
@@ -121,6 +161,10 @@ class Connection {
 
   /** Queues bytes (copied) to write. */
   enqueue(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#out.length === 0) {
+      this.#outSince = wallStamp(epochNow());
+      if (this.#batchSince === 0) this.#publish();
+    }
     const at = this.#out.reserve(end - start);
     this.#out.bytes.set(bytes.subarray(start, end), at);
     this.recount();
@@ -135,6 +179,8 @@ class Connection {
         const batch = this.#out;
         this.#out = this.#spare;
         this.#spare = batch;
+        this.#batchSince = this.#outSince;
+        this.#outSince = 0;
         let done = 0;
         while (done < batch.length) {
           done += await this.conn.write(
@@ -142,6 +188,8 @@ class Connection {
           );
         }
         batch.reset();
+        this.#batchSince = 0;
+        this.#publish();
       }
     } catch {
       // A broken socket: the read loop sees it too and closes the connection.
@@ -167,6 +215,9 @@ export class Listener {
   readonly #requests: Ring;
   readonly #output: Ring;
   readonly #pool: CellPool;
+  readonly #accounts: ServerAccounts;
+  // The pool as seen by one client's calls: what they allocate is charged to it.
+  readonly #charged: ChargedPool;
   readonly #socketPath: string;
   readonly #conns: (Connection | undefined)[] = [];
   readonly #record = new WireWriter(1024);
@@ -196,6 +247,8 @@ export class Listener {
     this.#requests = new Ring(memory.requests);
     this.#output = new Ring(memory.output);
     this.#pool = attachCellPool(memory.pool);
+    this.#accounts = new ServerAccounts(memory.accounts);
+    this.#charged = new ChargedPool(this.#pool, this.#accounts);
     this.#socketPath = socketPath;
     this.#limits = limits;
     this.#budget = new MemoryBudget(limits.connectionMemoryBytes);
@@ -243,7 +296,7 @@ export class Listener {
       conn.close();
       return;
     }
-    const c = new Connection(id, conn, this.#budget);
+    const c = new Connection(id, conn, this.#budget, this.#accounts);
     this.#conns[id] = c;
     const deadlineMs = this.#limits.handshakeTimeoutMs;
     c.handshakeTimer = setTimeout(() => {
@@ -415,25 +468,36 @@ export class Listener {
         `call ${callId} ${seq === 0 ? "needs" : "takes no"} reply sequence`,
       );
     }
-    const w = this.#record, event = this.#event;
+    const w = this.#record, event = this.#event, charged = this.#charged;
     w.reset();
     w.u16(c.id);
     w.u16(REQ_CALL);
     w.u32(seq);
     w.u16(callId);
     event.cell = NIL;
+    charged.client = c.id;
+    charged.isRefused = false;
     try {
-      if (!decodeCallArgs(callId, r, w, this.#pool, event)) {
+      if (!decodeCallArgs(callId, r, w, charged, event)) {
         throw new ProtocolError(`unknown call id ${callId}`);
       }
+      if (event.cell !== NIL) this.#accounts.tag(this.#pool, event.cell, c.id);
       if (!r.isDone) {
         throw new ProtocolError(
           `${r.end - r.pos} bytes after the arguments of call ${callId}`,
         );
       }
     } catch (error) {
-      if (event.cell !== NIL) freeEvent(this.#pool, event.cell);
+      if (event.cell !== NIL) {
+        this.#accounts.tag(this.#pool, event.cell, c.id);
+        this.#accounts.release(this.#pool, event.cell);
+      }
       throw error;
+    }
+    if (charged.isRefused) {
+      // Over its quota: the event is lost for this client; the kernel counts a nil.
+      this.#accounts.addClient(c.id, C_QUOTA_LOSSES, 1);
+      this.#accounts.addRef((event.refNum ?? 0) & 0x7f, R_QUOTA_LOSSES, 1);
     }
     this.#hasRecord = true;
   }
@@ -475,6 +539,7 @@ export class Listener {
     w.u16(REQ_CONNECT);
     w.u32(pid);
     w.str(name);
+    this.#accounts.clearClientCounters(c.id);
     c.isGreeted = true;
     clearTimeout(c.handshakeTimer);
     this.#needsKernel = true;
@@ -528,7 +593,7 @@ export class Listener {
 
   #close(c: Connection, reason: string | null): void {
     if (c.isClosed) return;
-    c.isClosed = true;
+    c.markClosed();
     clearTimeout(c.handshakeTimer);
     c.recount();
     if (reason !== null) {

@@ -16,11 +16,18 @@ export interface MidiPortOptions {
   virtualPorts: number;
 }
 
+/** The overload policy of the kernel loop (see `KernelLoopOptions`). */
+export interface OverloadOptions {
+  maxLatenessMs: number;
+  testTickCostMs: number;
+}
+
 /** Main thread → kernel worker. */
 export type KernelWorkerMessage = {
   kind: "start";
   memory: SharedMemory;
   midi: MidiPortOptions;
+  overload: OverloadOptions;
   socketPath: string;
   logLevel: LogLevel;
   logFile?: string;

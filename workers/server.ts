@@ -28,9 +28,11 @@ import {
   createSharedMemory,
   CTL_KERNEL_WAKE,
   CTL_STOP,
+  DEFAULT_CLIENT_QUOTA,
   DEFAULT_SIZES,
   type SharedSizes,
 } from "./shared_layout.ts";
+import { DEFAULT_MAX_LATENESS_MS } from "./kernel_loop.ts";
 
 /** Options of {@link runServer}. */
 export interface ServerOptions {
@@ -56,6 +58,12 @@ export interface ServerOptions {
   handshakeTimeoutMs?: number;
   /** Bytes all connection buffers may hold together; default 256 MiB. */
   connectionMemoryBytes?: number;
+  /** Server cells one client may hold (0: no quota); default `DEFAULT_CLIENT_QUOTA`. */
+  clientQuota?: number;
+  /** Bound of the overload policy in ms (0: no drops); default 1000. */
+  maxLatenessMs?: number;
+  /** For tests only: extra ms spent in each tick that dispatches something. */
+  testTickCostMs?: number;
 }
 
 /** Runs the server until it is stopped; resolves with the exit code. */
@@ -99,7 +107,10 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     return 1;
   }
 
-  const memory = createSharedMemory(options.sizes ?? DEFAULT_SIZES);
+  const memory = createSharedMemory(
+    options.sizes ?? DEFAULT_SIZES,
+    options.clientQuota ?? DEFAULT_CLIENT_QUOTA,
+  );
   const control = new Int32Array(memory.control);
   const logLevel = options.logLevel ?? "normal";
   const kernel = new Worker(new URL("./kernel_worker.ts", import.meta.url), {
@@ -142,6 +153,10 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     midi: {
       api: options.midiApi ?? "auto",
       virtualPorts: options.virtualPorts ?? 0,
+    },
+    overload: {
+      maxLatenessMs: options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS,
+      testTickCostMs: options.testTickCostMs ?? 0,
     },
   });
   await kernelReady;

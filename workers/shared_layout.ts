@@ -1,8 +1,9 @@
 /**
  * The shared memory of the server process: the cell pool of pending events, the
  * request ring (listening worker → kernel worker), the output ring (kernel worker →
- * listening worker) and a control block. The main thread allocates it and hands it to
- * both workers.
+ * listening worker), the accounts of the pool (what each client holds and lost, the
+ * quota: `kernel/server/server_accounts.ts`) and a control block. The main thread
+ * allocates it and hands it to both workers.
  *
  * Control block (`Int32Array` over {@link CONTROL_BYTES} bytes):
  *
@@ -27,6 +28,7 @@
  */
 
 import { createCellPool } from "@midishare/kernel";
+import { ACCOUNTS_BYTES, ServerAccounts } from "@midishare/kernel/server";
 import { createRingBuffer } from "./output_ring.ts";
 
 /** Control word: kernel wake counter. */
@@ -70,6 +72,13 @@ export interface SharedSizes {
   outputRingBytes: number;
 }
 
+/**
+ * Server cells one client may hold by default: a SysEx of 4 MiB, the largest event
+ * (349 526 cells), fits with room to spare; three eighths of the default pool, so
+ * that one client exhausting its quota leaves five eighths to the others.
+ */
+export const DEFAULT_CLIENT_QUOTA = 393_216;
+
 /** Default sizes: 1 Mi cells (32 MiB), 16 MiB rings. */
 export const DEFAULT_SIZES: SharedSizes = {
   poolCells: 1 << 20,
@@ -87,17 +96,26 @@ export interface SharedMemory {
   output: SharedArrayBuffer;
   /** The control block. */
   control: SharedArrayBuffer;
+  /** The accounts of the server pool (`ServerAccounts`). */
+  accounts: SharedArrayBuffer;
 }
 
-/** Allocates the shared memory. Not real-time safe. */
+/**
+ * Allocates the shared memory, with a quota of `clientQuota` server cells per client
+ * (0 for none; at most the pool). Not real-time safe.
+ */
 export function createSharedMemory(
   sizes: SharedSizes = DEFAULT_SIZES,
+  clientQuota: number = DEFAULT_CLIENT_QUOTA,
 ): SharedMemory {
   const pool = createCellPool({ cellCount: sizes.poolCells, shared: true });
+  const accounts = new SharedArrayBuffer(ACCOUNTS_BYTES);
+  new ServerAccounts(accounts).quota = Math.min(clientQuota, sizes.poolCells);
   return {
     pool: pool.buffer as SharedArrayBuffer,
     requests: createRingBuffer(sizes.requestRingBytes),
     output: createRingBuffer(sizes.outputRingBytes),
     control: new SharedArrayBuffer(CONTROL_BYTES),
+    accounts,
   };
 }

@@ -34,6 +34,7 @@ import type { ClientMemory } from "./client_memory.ts";
 import { type MidiEv, ST_OWNED, ST_QUEUED, ST_TASK } from "./ev_handle.ts";
 import { WRITABLE } from "./event_calls.ts";
 import type { Answer } from "./gen/server_port_gen.ts";
+import { type ClientLosses, LossCounts } from "./loss_counts.ts";
 import { TaskCalls } from "./task_calls.ts";
 
 /** The per-application client-side calls; see the module documentation. */
@@ -43,6 +44,13 @@ export class ApplCalls<IsAsync extends boolean = boolean>
   readonly inbox: ClientInbox;
   // Driver registrations waiting for their reply, oldest first.
   readonly #registrations: { ops: TDriverOperation; ref: number }[] = [];
+  readonly #losses: LossCounts = new LossCounts({
+    isOpen: (ref) => this.record(ref) !== undefined,
+    hasRecords: () => this.hasRecords(),
+    truncatedFields: () => this.truncatedFields,
+    report: (ref, refLost, lost, truncated) =>
+      this.link.ReportLosses(ref, refLost, lost, truncated),
+  });
 
   /**
    * Creates the calls over a client's memory and its server link.
@@ -63,6 +71,7 @@ export class ApplCalls<IsAsync extends boolean = boolean>
       safely: (call) => this.safely(call),
       isTask: (ref, cell, serial) => this.isTask(ref, cell, serial),
       runTask: (cell, date) => this.runTask(cell, date),
+      copyLost: (ref) => this.#losses.copyLost(ref),
       adoptRegistration: (ref) => {
         const pending = this.#registrations.find((r) => r.ref < 0);
         if (pending === undefined) return false;
@@ -71,6 +80,29 @@ export class ApplCalls<IsAsync extends boolean = boolean>
         return true;
       },
     });
+  }
+
+  /** Records an application or driver the server opened; its losses start at 0. */
+  protected override opened(refNum: number, ops?: TDriverOperation): void {
+    super.opened(refNum, ops);
+    this.#losses.opened(refNum);
+  }
+
+  /** A loss was counted (−1: a truncated `MidiAddField`): the server is told. */
+  protected override lossesChanged(refNum: number): void {
+    this.#losses.changed(refNum);
+  }
+
+  // ---- Diagnostics (not MidiShare calls)
+
+  /**
+   * What this client lost to its own pool since it started: copies delivered to it
+   * that did not fit (by refnum since the refnum was opened, and in all), and
+   * `MidiAddField` calls whose byte was not added. The server is told too
+   * (`midishare status`).
+   */
+  lossCounts(): ClientLosses {
+    return this.#losses.snapshot();
   }
 
   // ---- Environment and time

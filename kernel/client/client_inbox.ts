@@ -42,6 +42,8 @@ export interface ClientInboxHost {
   isTask(refNum: number, cell: number, serial: number): boolean;
   /** Runs a task and frees its event. */
   runTask(cell: number, date: number): void;
+  /** A copy delivered to `refNum` (−1: unknown) did not fit the pool: count it. */
+  copyLost(refNum: number): void;
   /**
    * Records `refNum` as the oldest driver registration still waiting for its reply.
    * @returns false when no registration waits
@@ -65,6 +67,7 @@ export function createClientInbox(host: ClientInboxHost): ClientInbox {
     poolEpoch: () => memory.epoch,
     recordSerial: (ref) => host.record(ref)?.serial ?? 0,
     discard: (cell) => memory.release(cell),
+    eventLost: (ref) => host.copyLost(ref),
     deliver: (ref, port, _pool, cell) => {
       const rec = host.record(ref);
       if (rec === undefined) {

@@ -48,6 +48,8 @@ export const WRITABLE = 1 << ST_OWNED;
 export class EventCalls {
   /** The client's pool and handles. */
   protected readonly memory: ClientMemory;
+  /** `MidiAddField` calls whose byte did not fit the pool (spec §3.4). */
+  protected truncatedFields = 0;
 
   /** Creates the calls over a client's memory. */
   constructor(memory: ClientMemory) {
@@ -179,8 +181,17 @@ export class EventCalls {
   MidiAddField(e: MidiEv | null, v: number): void {
     if (e === null || e === undefined) return;
     const cell = this.cellOf(e, WRITABLE, "add a field");
-    addField(this.memory.pool, cell, toLong(v, "v"));
+    if (!addField(this.memory.pool, cell, toLong(v, "v"))) {
+      this.truncatedFields++;
+      this.lossesChanged(-1);
+    }
   }
+
+  /**
+   * A loss was counted: a copy for `refNum` that did not fit the pool, or (−1) a
+   * truncated `MidiAddField`. Subclasses report it to the server.
+   */
+  protected lossesChanged(_refNum: number): void {}
 
   // ---- Sequences (spec §7.10)
 

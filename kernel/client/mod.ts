@@ -47,4 +47,9 @@ export { ScheduledTasks } from "./client_tasks.ts";
 export { EvHandle, type HandleHost, type MidiEv } from "./ev_handle.ts";
 export { EventCalls, type MidiMailBox } from "./event_calls.ts";
 export { FilterHandle, type MidiFilter } from "./filter_handle.ts";
+export {
+  type ClientLosses,
+  LossCounts,
+  type LossCountsHost,
+} from "./loss_counts.ts";
 export type { ApplyProc, MidiSeq } from "./sequence.ts";

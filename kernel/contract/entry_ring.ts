@@ -21,23 +21,28 @@ export interface NotificationQueueHooks {
   recordSerial(refNum: number): number;
   /** Frees a copied event that has nowhere to go. */
   discard(cell: number): void;
+  /** A copy for `refNum` (−1: unknown) did not fit the pool: the client counts it. */
+  eventLost(refNum: number): void;
 }
 
 /**
- * Copies a delivered event into the client's pool at once (the sender's cell is
- * reused after the call).
+ * Copies an event delivered to `refNum` into the client's pool at once (the sender's
+ * cell is reused after the call).
  * @returns the copy's cell, or −1 when the client has no pool or it is exhausted
- *   (the copy is then lost for this client only)
+ *   (the copy is then lost for this client only, and counted)
  */
 export function copyDelivered(
   hooks: NotificationQueueHooks,
+  refNum: number,
   pool: CellPool,
   cell: number,
 ): number {
   const target = hooks.eventPool();
   if (target === null) return -1;
   const copy = copyEvent(pool, cell, target);
-  return copy === NIL ? -1 : copy;
+  if (copy !== NIL) return copy;
+  hooks.eventLost(refNum);
+  return -1;
 }
 
 /** A ring of entries of `width` numbers each, oldest first. */

@@ -25,3 +25,21 @@ export {
   type ServerKernelOptions,
 } from "./server_kernel.ts";
 export { MAX_CLIENTS } from "./router.ts";
+export {
+  ACCOUNTS_BYTES,
+  C_HELD,
+  C_LATE_DROPS,
+  C_LOST_COPIES,
+  C_OUTPUT_SINCE,
+  C_QUOTA_LOSSES,
+  C_SLOW_DROPS,
+  C_TRUNCATED_FIELDS,
+  ChargedPool,
+  MAX_ACCOUNTS,
+  R_LATE_DROPS,
+  R_LOST_COPIES,
+  R_QUOTA_LOSSES,
+  R_SLOW_DROPS,
+  ServerAccounts,
+  wallStamp,
+} from "./server_accounts.ts";

@@ -36,6 +36,13 @@ import {
   type RefnumTable,
 } from "./refnum_table.ts";
 import type { SlotTable } from "./slot_table.ts";
+import {
+  C_LATE_DROPS,
+  C_SLOW_DROPS,
+  R_LATE_DROPS,
+  R_SLOW_DROPS,
+  type ServerAccounts,
+} from "./server_accounts.ts";
 
 /** Slot of a server task event holding the client's task id. */
 export const TASK_ID_SLOT = 0;
@@ -56,6 +63,18 @@ export class Router {
   readonly #touched = new Int32Array(MAX_CLIENTS);
   #touchedCount = 0;
   readonly #isTouched = new Uint8Array(MAX_CLIENTS);
+  readonly #accounts: ServerAccounts;
+  /**
+   * Set while the tick runs too late (the overload policy): the events it would route
+   * through connections are dropped and counted for their sender; private events,
+   * tasks and DTasks still go.
+   */
+  dropsRouted = false;
+  /**
+   * 1 for each client whose socket lags (the overload policy): events routed to its
+   * applications and drivers are dropped and counted for the receiver.
+   */
+  readonly isBehind: Uint8Array = new Uint8Array(MAX_CLIENTS);
 
   constructor(
     pool: CellPool,
@@ -63,12 +82,14 @@ export class Router {
     cnx: Connections,
     slots: SlotTable,
     sinks: (ClientNotifications | undefined)[],
+    accounts: ServerAccounts,
   ) {
     this.#pool = pool;
     this.#refs = refs;
     this.#cnx = cnx;
     this.#slots = slots;
     this.#sinks = sinks;
+    this.#accounts = accounts;
   }
 
   /** Dispatches one ready item; the caller frees its cell afterwards. */
@@ -80,9 +101,12 @@ export class Router {
     const r = ref & 0x7f;
     if (type >= typeReserved || this.#refs.kind[r] === KIND_FREE) return;
     if (type >= typePrivate && type < typeProcess) {
-      this.#deliver(r, cell, b[at + B_PORT]!);
+      this.#deliver(r, cell, b[at + B_PORT]!, false);
     } else if (type === typeProcess || type === typeDProcess) {
       this.#task(r, cell, type);
+    } else if (this.dropsRouted) {
+      this.#accounts.addRef(r, R_LATE_DROPS, 1);
+      this.#accounts.addClient(this.#refs.owner[r]!, C_LATE_DROPS, 1);
     } else if ((ref & 0x80) !== 0) {
       this.#accept(r, cell, b[at + B_PORT]!, r);
     } else {
@@ -125,7 +149,7 @@ export class Router {
   #accept(dst: number, cell: number, port: number, sender: number): void {
     const kind = this.#refs.kind[dst];
     if (kind === KIND_APPL) {
-      this.#deliver(dst, cell, port);
+      this.#deliver(dst, cell, port, true);
     } else if (kind === KIND_DRIVER) {
       this.#toDriverSlots(dst, cell, port);
     } else if (dst === 0) {
@@ -148,12 +172,12 @@ export class Router {
     while (low !== 0) {
       const bit = 31 - Math.clz32(low & -low);
       low &= low - 1;
-      this.#deliver(drv, cell, bit);
+      this.#deliver(drv, cell, bit, true);
     }
     while (high !== 0) {
       const bit = 31 - Math.clz32(high & -high);
       high &= high - 1;
-      this.#deliver(drv, cell, 32 + bit);
+      this.#deliver(drv, cell, 32 + bit, true);
     }
   }
 
@@ -178,10 +202,16 @@ export class Router {
     }
   }
 
-  #deliver(dst: number, cell: number, port: number): void {
+  /** A copy for `dst`; a routed one (`isRouted`) is dropped when its client lags. */
+  #deliver(dst: number, cell: number, port: number, isRouted: boolean): void {
     const client = this.#refs.owner[dst]!;
     const sink = this.#sinks[client];
     if (sink === undefined) return;
+    if (isRouted && this.isBehind[client] === 1) {
+      this.#accounts.addRef(dst, R_SLOW_DROPS, 1);
+      this.#accounts.addClient(client, C_SLOW_DROPS, 1);
+      return;
+    }
     this.#touch(client);
     sink.deliver(dst, port, this.#pool, cell);
   }

@@ -43,7 +43,20 @@ import {
 } from "../api/constants.ts";
 import { createSorter, type Sorter } from "./sorter.ts";
 import { B_REFNUM, W_DATE } from "../memory/event_layout.ts";
-import { freeEvent, newEvent, setField } from "../memory/event_store.ts";
+import { newEvent, setField } from "../memory/event_store.ts";
+import {
+  C_HELD,
+  C_LATE_DROPS,
+  C_LOST_COPIES,
+  C_QUOTA_LOSSES,
+  C_SLOW_DROPS,
+  C_TRUNCATED_FIELDS,
+  R_LATE_DROPS,
+  R_LOST_COPIES,
+  R_QUOTA_LOSSES,
+  R_SLOW_DROPS,
+  ServerAccounts,
+} from "./server_accounts.ts";
 import { FILTER_BYTES } from "../memory/filter_bits.ts";
 import {
   cutName,
@@ -75,6 +88,11 @@ export interface ServerKernelOptions {
   /** An existing pool (the shared pool of the server workers). */
   pool?: CellPool;
   /**
+   * The accounts of the server pool, with the per-client quota (shared with the
+   * listening worker in the server); by default private ones without a quota.
+   */
+  accounts?: ServerAccounts;
+  /**
    * The time the clock restarts at on wake-up; 0 as the spec says. Tests set it near
    * 2^31 or 2^32 to cross the wrap-around.
    */
@@ -105,6 +123,8 @@ export function createServerKernel(
 export class ServerKernel {
   /** The server pool: cells of events sent and not yet dispatched. */
   readonly pool: CellPool;
+  /** What each client holds and has lost, and the quota. */
+  readonly accounts: ServerAccounts;
   readonly #refs = new RefnumTable();
   readonly #cnx = new Connections();
   readonly #slots = new SlotTable();
@@ -120,7 +140,11 @@ export class ServerKernel {
   #isAwake = false;
   #errorBits = 0;
   #lostCount = 0;
-  readonly #freeCell = (cell: number) => freeEvent(this.pool, cell);
+  readonly #freeCell = (cell: number) => this.accounts.release(this.pool, cell);
+  // The client whose pending items `#isOwnedByLeaving` matches.
+  #leaving = 0;
+  readonly #isOwnedByLeaving = (cell: number) =>
+    this.accounts.ownerOf(this.pool, cell) === this.#leaving;
 
   /** Creates a dormant kernel; prefer {@link createServerKernel}. */
   constructor(options: ServerKernelOptions) {
@@ -130,6 +154,7 @@ export class ServerKernel {
     this.#rescanPorts = options.rescanPorts ?? (() => -1);
     this.pool = options.pool ??
       createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
+    this.accounts = options.accounts ?? new ServerAccounts();
     this.#sorter = createSorter(this.pool);
     this.#router = new Router(
       this.pool,
@@ -137,6 +162,7 @@ export class ServerKernel {
       this.#cnx,
       this.#slots,
       this.#sinks,
+      this.accounts,
     );
   }
 
@@ -158,6 +184,25 @@ export class ServerKernel {
   /** Items waiting in the sorter. */
   get pendingCount(): number {
     return this.#sorter.pendingCount;
+  }
+
+  // ---- Overload policy (set by the server's loop before each tick)
+
+  /**
+   * Whether the next ticks drop the events they would route through connections
+   * (counted as late drops of their senders): the server's loop sets it while ticks
+   * run later than its lateness bound. Private events, tasks and alarms still go.
+   */
+  set dropsLateEvents(drops: boolean) {
+    this.#router.dropsRouted = drops;
+  }
+
+  /**
+   * 1 for each client whose socket lags: events routed to it are dropped (counted as
+   * slow drops of the receiver). Set by the server's loop.
+   */
+  get lagging(): Uint8Array {
+    return this.#router.isBehind;
   }
 
   // ---- Clients
@@ -187,7 +232,9 @@ export class ServerKernel {
 
   /**
    * Detaches a client, unregistering its drivers and closing its applications exactly
-   * as the calls would (spec §9).
+   * as the calls would (spec §9), then frees what it still holds in the server pool
+   * (events it sent under the refnum of another client's application), so that a
+   * client cannot keep cells out of every quota by leaving.
    */
   removeClient(client: number): void {
     const refs = this.#refs;
@@ -200,6 +247,11 @@ export class ServerKernel {
       if (refs.kind[r] === KIND_APPL && refs.owner[r] === client) {
         this.MidiClose(client, r);
       }
+    }
+    if (this.accounts.client(client, C_HELD) > 0) {
+      this.#leaving = client;
+      this.#sorter.removeMatching(this.#isOwnedByLeaving, this.#freeCell);
+      this.#leaving = 0;
     }
     this.#sinks[client] = undefined;
   }
@@ -220,7 +272,7 @@ export class ServerKernel {
     sorter.collectReady(now);
     for (let cell = sorter.popReady(); cell !== NIL; cell = sorter.popReady()) {
       this.#router.dispatch(cell);
-      freeEvent(this.pool, cell);
+      this.accounts.release(this.pool, cell);
     }
     this.#router.endTick();
   }
@@ -274,6 +326,7 @@ export class ServerKernel {
     const ref = refs.freeApplRef();
     if (ref < 0) return MIDIerrSpace;
     refs.take(ref, KIND_APPL, client, name);
+    this.accounts.clearRef(ref);
     this.#alarm(ref, MIDIOpenAppl);
     this.#stateChanged();
     return ref;
@@ -335,6 +388,7 @@ export class ServerKernel {
     const ref = refs.freeDriverRef();
     if (ref < 0) return MIDIerrSpace;
     refs.take(ref, KIND_DRIVER, client, name);
+    this.accounts.clearRef(ref);
     refs.version[ref] = version & 0xffff;
     if (this.#isAwake) {
       this.#sinks[client]?.driverWakeup(ref);
@@ -472,7 +526,7 @@ export class ServerKernel {
   MidiSend(cell: number): void {
     if (cell === NIL) this.#lostCount++;
     else if (this.#isAwake) this.#sorter.push(cell);
-    else freeEvent(this.pool, cell);
+    else this.accounts.release(this.pool, cell);
   }
 
   /** Schedules an event cell for the next tick, its date set to now. */
@@ -483,7 +537,8 @@ export class ServerKernel {
 
   /**
    * Schedules a task (type 128 or 129) of `ref` at `date`; the client will know it by
-   * `taskId` and `taskSerial`. Returns false when the server pool is full.
+   * `taskId` and `taskSerial`. Returns false when the server pool is full or the
+   * client's quota used up (counted as a loss).
    */
   MidiTask(
     client: number,
@@ -495,11 +550,20 @@ export class ServerKernel {
   ): boolean {
     if (!this.#isAwake || !this.#refs.isOwnedBy(ref, client)) return false;
     if (type !== typeProcess && type !== typeDProcess) return false;
+    const accounts = this.accounts;
+    if (!accounts.charge(client, 2)) {
+      this.#lostCount++;
+      accounts.addClient(client, C_QUOTA_LOSSES, 1);
+      accounts.addRef(ref, R_QUOTA_LOSSES, 1);
+      return false;
+    }
     const cell = newEvent(this.pool, type);
     if (cell === NIL) {
+      accounts.addClient(client, C_HELD, -2);
       this.#lostCount++;
       return false;
     }
+    accounts.tag(this.pool, cell, client);
     const base = cell * CELL_WORDS;
     const w = this.pool.words;
     w[base + W_DATE] = date;
@@ -513,6 +577,27 @@ export class ServerKernel {
   /** Counts an event that could not be stored in the server pool. */
   countLoss(): void {
     this.#lostCount++;
+  }
+
+  /**
+   * What a client tells of its own losses, as totals since it connected: copies
+   * delivered to `refNum` (one of its applications or drivers; −1 for none) that did
+   * not fit its pool, such copies for all its refnums, and `MidiAddField` calls that
+   * did not fit (spec §3.4, §6.2). Shown by `ServerStatus`.
+   */
+  ReportLosses(
+    client: number,
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void {
+    const accounts = this.accounts;
+    if (this.#refs.isOwnedBy(refNum, client)) {
+      accounts.setRef(refNum, R_LOST_COPIES, refLostCopies);
+    }
+    accounts.setClient(client, C_LOST_COPIES, lostCopies);
+    accounts.setClient(client, C_TRUNCATED_FIELDS, truncatedFields);
   }
 
   // ---- Synchronisation (spec §7.17)
@@ -585,6 +670,7 @@ export class ServerKernel {
           });
         }
       }
+      const accounts = this.accounts;
       entries.push({
         refNum: r,
         name: refs.names[r],
@@ -593,6 +679,26 @@ export class ServerKernel {
         ...(refs.kind[r] === KIND_DRIVER ? { version: refs.version[r] } : {}),
         connectedTo: dests.sort((a, b) => a - b),
         ...(slots.length > 0 ? { slots } : {}),
+        counters: {
+          quotaLosses: accounts.ref(r, R_QUOTA_LOSSES),
+          lateDrops: accounts.ref(r, R_LATE_DROPS),
+          slowDrops: accounts.ref(r, R_SLOW_DROPS),
+          lostCopies: accounts.ref(r, R_LOST_COPIES),
+        },
+      });
+    }
+    const clients = [];
+    for (let c = 1; c < MAX_CLIENTS; c++) {
+      const a = this.accounts;
+      if (this.#sinks[c] === undefined && a.client(c, C_HELD) === 0) continue;
+      clients.push({
+        client: c,
+        heldCells: a.client(c, C_HELD),
+        quotaLosses: a.client(c, C_QUOTA_LOSSES),
+        lateDrops: a.client(c, C_LATE_DROPS),
+        slowDrops: a.client(c, C_SLOW_DROPS),
+        lostCopies: a.client(c, C_LOST_COPIES),
+        truncatedFields: a.client(c, C_TRUNCATED_FIELDS),
       });
     }
     return JSON.stringify({
@@ -603,8 +709,15 @@ export class ServerKernel {
       errorBits: this.#errorBits,
       pendingItems: this.#sorter.pendingCount,
       pool: { cells: this.pool.capacity, used: this.pool.used },
+      clientQuota: this.accounts.quota,
       lostCount: this.#lostCount,
+      losses: {
+        quotaLosses: this.accounts.total(C_QUOTA_LOSSES),
+        lateDrops: this.accounts.total(C_LATE_DROPS),
+        slowDrops: this.accounts.total(C_SLOW_DROPS),
+      },
       refnums: entries,
+      clients,
     });
   }
 

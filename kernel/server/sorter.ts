@@ -39,6 +39,11 @@ export interface Sorter {
   popReady(): number;
   /** Removes every pending item whose sender is `refNum` (flag bit ignored). */
   removeSender(refNum: number, onRemove: (cell: number) => void): void;
+  /** Removes every pending item for which `match` is true. */
+  removeMatching(
+    match: (cell: number) => boolean,
+    onRemove: (cell: number) => void,
+  ): void;
   /** Removes every pending item. */
   clear(onRemove: (cell: number) => void): void;
 }
@@ -123,6 +128,13 @@ class SorterImpl implements Sorter {
       (cell) => (b[cell * CELL_WORDS * 4 + B_REFNUM]! & 0x7f) === refNum,
       onRemove,
     );
+  }
+
+  removeMatching(
+    match: (cell: number) => boolean,
+    onRemove: (cell: number) => void,
+  ): void {
+    this.#filter(match, onRemove);
   }
 
   clear(onRemove: (cell: number) => void): void {

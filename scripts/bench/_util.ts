@@ -34,7 +34,7 @@ export async function tempSocket(): Promise<string> {
  */
 export async function startServer(
   socketPath: string,
-  { withPorts = false } = {},
+  { withPorts = false, args = [] as string[] } = {},
 ): Promise<Deno.ChildProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -47,6 +47,7 @@ export async function startServer(
       "--persist",
       "--quiet",
       ...(withPorts ? [] : ["--midi-api", "off"]),
+      ...args,
     ],
     stdin: "null",
     stdout: "null",

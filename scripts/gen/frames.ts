@@ -38,7 +38,12 @@ function readCase(frame: FrameSpec): string {
         `// No pool, or an exhausted one: the event is lost for this client (spec §6.2).`,
         `if (${name}Pool === null) return true;`,
         `const ${name}Cell = r.event(${name}Pool, event);`,
-        `if (${name}Cell === NIL) return true;`,
+        `if (${name}Cell === NIL) {`,
+        `  to.eventLost(${
+          frame.fields.some(([n]) => n === "refNum") ? "refNum" : "-1"
+        });`,
+        `  return true;`,
+        `}`,
       );
     } else reads.push(`const ${name} = ${READ[type]};`);
   }

@@ -38,6 +38,11 @@ ${methods.join("\n")}
 export interface NotificationReceiver extends ClientNotifications {
   /** The pool delivered events are copied into, or null while the client has none. */
   eventPool(): CellPool | null;
+  /**
+   * A copy delivered to \`refNum\` (−1: unknown) did not fit the pool: it is lost
+   * for this client only; the receiver counts it.
+   */
+  eventLost(refNum: number): void;
 }
 `;
 }
@@ -58,7 +63,9 @@ export function notificationQueue(header: string): string {
     f.fields.forEach(([name, type], i) => {
       if (type === "event") {
         copies.push(
-          `const ${name}Copy = copyDelivered(this.#hooks, ${name}Pool, ${name}Cell);`,
+          `const ${name}Copy = copyDelivered(this.#hooks, ${
+            f.fields.some(([n]) => n === "refNum") ? "refNum" : "-1"
+          }, ${name}Pool, ${name}Cell);`,
           `if (${name}Copy < 0) return;`,
         );
         slots.push(`q[at + ${3 + i}] = ${name}Copy;`);

@@ -352,4 +352,19 @@ export class RemotePort implements ServerPort<true> {
     rt.beginCall(33, true);
     return rt.request(resultShort, onReply);
   }
+
+  ReportLosses(
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void {
+    const rt = this.#rt;
+    const w = rt.beginCall(34, false);
+    w.i16(refNum);
+    w.i32(refLostCopies);
+    w.i32(lostCopies);
+    w.i32(truncatedFields);
+    rt.send();
+  }
 }

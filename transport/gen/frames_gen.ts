@@ -472,7 +472,10 @@ export function readServerFrame(
       // No pool, or an exhausted one: the event is lost for this client (spec §6.2).
       if (eventPool === null) return true;
       const eventCell = r.event(eventPool, event);
-      if (eventCell === NIL) return true;
+      if (eventCell === NIL) {
+        to.eventLost(refNum);
+        return true;
+      }
       to.deliver(refNum, port, eventPool, eventCell);
       return true;
     }

@@ -207,5 +207,19 @@ export function dispatchCall(
       reply.i16(k.RescanPorts());
       return;
     }
+    case 34: {
+      const refNum = r.i16();
+      const refLostCopies = r.i32();
+      const lostCopies = r.i32();
+      const truncatedFields = r.i32();
+      k.ReportLosses(
+        client,
+        refNum,
+        refLostCopies,
+        lostCopies,
+        truncatedFields,
+      );
+      return;
+    }
   }
 }

@@ -172,6 +172,12 @@ export function decodeCallArgs(
       return true;
     case 33: // RescanPorts
       return true;
+    case 34: // ReportLosses
+      out.i16(r.i16());
+      out.i32(r.i32());
+      out.i32(r.i32());
+      out.i32(r.i32());
+      return true;
     default:
       return false;
   }

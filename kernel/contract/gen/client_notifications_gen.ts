@@ -97,4 +97,9 @@ export interface ClientNotifications {
 export interface NotificationReceiver extends ClientNotifications {
   /** The pool delivered events are copied into, or null while the client has none. */
   eventPool(): CellPool | null;
+  /**
+   * A copy delivered to `refNum` (−1: unknown) did not fit the pool: it is lost
+   * for this client only; the receiver counts it.
+   */
+  eventLost(refNum: number): void;
 }

@@ -94,4 +94,12 @@ export interface KernelCalls {
   ServerStatus(): string;
   /** `RescanPorts` (call 33). */
   RescanPorts(): number;
+  /** `ReportLosses` (call 34). */
+  ReportLosses(
+    client: number,
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void;
 }

@@ -42,7 +42,7 @@ export class NotificationQueue implements ClientNotifications {
     eventPool: CellPool,
     eventCell: number,
   ): void {
-    const eventCopy = copyDelivered(this.#hooks, eventPool, eventCell);
+    const eventCopy = copyDelivered(this.#hooks, refNum, eventPool, eventCell);
     if (eventCopy < 0) return;
     const at = this.#ring.reserve(), q = this.#ring.numbers;
     q[at] = 0;

@@ -299,4 +299,20 @@ export class LocalPort implements ServerPort<false> {
     this.#host.afterCall();
     return result;
   }
+
+  ReportLosses(
+    refNum: number,
+    refLostCopies: number,
+    lostCopies: number,
+    truncatedFields: number,
+  ): void {
+    this.#kernel.ReportLosses(
+      this.#host.clientId,
+      refNum,
+      refLostCopies,
+      lostCopies,
+      truncatedFields,
+    );
+    this.#host.afterCall();
+  }
 }
