@@ -352,4 +352,12 @@ export class RemotePort implements ServerPort<true> {
     rt.beginCall(33, true);
     return rt.request(resultShort, onReply);
   }
+
+  SetNetworkRole(refNum: number, role: number): void {
+    const rt = this.#rt;
+    const w = rt.beginCall(34, false);
+    w.i16(refNum);
+    w.u8(role);
+    rt.send();
+  }
 }

@@ -207,5 +207,11 @@ export function dispatchCall(
       reply.i16(k.RescanPorts());
       return;
     }
+    case 34: {
+      const refNum = r.i16();
+      const role = r.u8();
+      k.SetNetworkRole(client, refNum, role);
+      return;
+    }
   }
 }

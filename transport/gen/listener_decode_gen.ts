@@ -168,6 +168,10 @@ export function decodeCallArgs(
       return true;
     case 33: // RescanPorts
       return true;
+    case 34: // SetNetworkRole
+      out.i16(r.i16());
+      out.u8(r.u8());
+      return true;
     default:
       return false;
   }

@@ -94,4 +94,6 @@ export interface KernelCalls {
   ServerStatus(): string;
   /** `RescanPorts` (call 33). */
   RescanPorts(): number;
+  /** `SetNetworkRole` (call 34). */
+  SetNetworkRole(client: number, refNum: number, role: number): void;
 }

@@ -299,4 +299,9 @@ export class LocalPort implements ServerPort<false> {
     this.#host.afterCall();
     return result;
   }
+
+  SetNetworkRole(refNum: number, role: number): void {
+    this.#kernel.SetNetworkRole(this.#host.clientId, refNum, role);
+    this.#host.afterCall();
+  }
 }
