@@ -13,11 +13,7 @@
  * @module
  */
 
-import {
-  createClient,
-  type MidiShareClient,
-  type RemoteOptions,
-} from "@midishare/client";
+import { createClient, type MidiShareClient } from "@midishare/client";
 import {
   alertText,
   type ApplicationInputs,
@@ -29,19 +25,18 @@ import {
   type WanStation,
 } from "./core/mod.ts";
 import { createDriverEffects } from "./driver_effects.ts";
-import { reverseName } from "./host_names.ts";
+import { attachToServer } from "./server_attachment.ts";
+import {
+  type ClientCountFollower,
+  followClientCount,
+} from "./client_count_follower.ts";
 import { localAddresses } from "./local_addresses.ts";
 import { createMidiShareSide, type MidiShareSide } from "./midishare_side.ts";
 import { createStationRunner, type StationRunner } from "./station_runner.ts";
 import { createTcpLinks, type TcpLinks } from "./tcp_links.ts";
 import { createUdpSocket, type UdpSocket } from "./udp_socket.ts";
+import { wanTcpInputs } from "./wan_tcp_inputs.ts";
 
-/** How often a LAN driver looks at the number of applications, ms. */
-const COUNT_POLL_MS = 20;
-/** A second count this long after a change (a new network application may be unmarked). */
-const RECOUNT_MS = 300;
-/** How often the driver looks for a server while none answers, ms. */
-const ATTACH_POLL_MS = 250;
 /** Longest wait for the last packets before the process ends, ms. */
 const DRAIN_MS = 1000;
 /** Cells of the driver's client pool (events in transit, large SysEx). */
@@ -53,8 +48,8 @@ export interface InetDriverOptions {
   readonly config: InetConfig;
   /** Writes one log line (the driver adds date prefixes where §2.4 wants them). */
   readonly writeLog: (line: string) => void;
-  /** Options of the driver's MidiShare client (socket path, ...). */
-  readonly client?: RemoteOptions;
+  /** The server's socket; default `MIDISHARE_SOCKET` or this user's. */
+  readonly socketPath?: string;
   /** The name announced in HostID packets; default `Deno.hostname()`. */
   readonly hostName?: string;
 }
@@ -108,14 +103,8 @@ class Driver implements InetDriver {
   #isEnding = false;
   #isSuspending = false;
   #session = 0;
-  #pollTimer: ReturnType<typeof setInterval> | undefined;
-  #recountTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastCount = -1;
-  #isCounting = false;
-  #needsCount = false;
+  #follower: ClientCountFollower | null = null;
   #lostDeliveries = 0;
-  // Accepted connections whose peer name is being looked up: what arrived meanwhile.
-  readonly #accepting = new Map<number, (() => void)[]>();
   readonly #now = () => this.#ms.MidiGetTime();
 
   constructor(options: InetDriverOptions) {
@@ -126,7 +115,9 @@ class Driver implements InetDriver {
       autoStart: false,
       name: this.#config.driverName,
       poolCellCount: POOL_CELLS,
-      ...options.client,
+      ...(options.socketPath === undefined
+        ? {}
+        : { socketPath: options.socketPath }),
     });
     this.#side = createMidiShareSide(this.#ms, this.#sideListener());
     this.#udp = createUdpSocket({
@@ -141,7 +132,11 @@ class Driver implements InetDriver {
     this.#tcp = createTcpLinks({
       port,
       now: this.#now,
-      ...this.#tcpListener(),
+      ...wanTcpInputs({
+        station: () => this.#wan,
+        now: this.#now,
+        close: (id) => this.#tcp.close(id),
+      }),
     });
     this.#runner = createStationRunner({
       now: this.#now,
@@ -195,30 +190,13 @@ class Driver implements InetDriver {
 
   /** Connects to a server (waiting while none answers), then runs the station. */
   async #attach(): Promise<void> {
-    const name = this.#config.driverName;
-    let isWaiting = false;
-    while (!this.#isEnding) {
-      if (await this.#ms.reconnect()) {
-        try {
-          if (await this.#ms.MidiGetNamedAppl(name) >= 0) {
-            this.#log(`Cannot launch ${name}: ${name} is already running`);
-            return this.#finish(1);
-          }
-          if (isWaiting) this.#log(`${name}: MidiShare server found`, true);
-          return await this.#run();
-        } catch {
-          // The server went away meanwhile: wait for the next one.
-        }
-      } else if (!isWaiting) {
-        isWaiting = true;
-        this.#log(
-          `${name}: no MidiShare server answers on ${this.#ms.socketPath}:` +
-            " waiting for one",
-          true,
-        );
-      }
-      await delay(ATTACH_POLL_MS);
-    }
+    const attachment = await attachToServer(this.#ms, {
+      name: this.#config.driverName,
+      log: (line, isDated) => this.#log(line, isDated),
+      isEnding: () => this.#isEnding,
+    });
+    if (attachment === "duplicate") return this.#finish(1);
+    if (attachment === "attached") await this.#run();
   }
 
   /** Runs the station of this server session. */
@@ -228,8 +206,13 @@ class Driver implements InetDriver {
       if (this.#session === session) this.#serverGone(error.message);
     });
     if (this.#lan !== null) {
-      this.#lastCount = -1;
-      this.#pollTimer = setInterval(() => this.#poll(), COUNT_POLL_MS);
+      this.#follower = followClientCount({
+        client: this.#ms,
+        count: () => this.#side.countClients(),
+        onCount: (count) =>
+          this.#lan?.onLocalClientCountChanged(count, this.#now()),
+        onServerGone: () => this.#serverGone("it stopped"),
+      });
       return;
     }
     const error = await this.#side.openDriverNow(this.#config.driverName);
@@ -256,8 +239,8 @@ class Driver implements InetDriver {
   #serverGone(reason: string): void {
     if (this.#isEnding) return;
     this.#session++;
-    clearInterval(this.#pollTimer);
-    clearTimeout(this.#recountTimer);
+    this.#follower?.stop();
+    this.#follower = null;
     this.#log(
       `${this.#config.driverName}: MidiShare server gone: ${reason}`,
       true,
@@ -275,48 +258,11 @@ class Driver implements InetDriver {
     this.#attach().catch(() => this.#finish(1));
   }
 
-  /** LAN: follows the number of applications (spec §4.3). */
-  #poll(): void {
-    if (this.#ms.state !== "active") {
-      return this.#serverGone("it stopped");
-    }
-    const count = this.#ms.MidiCountAppls();
-    if (count === this.#lastCount) return;
-    this.#lastCount = count;
-    this.#recount();
-    clearTimeout(this.#recountTimer);
-    this.#recountTimer = setTimeout(() => this.#recount(), RECOUNT_MS);
-  }
-
-  async #recount(): Promise<void> {
-    if (this.#isCounting) {
-      this.#needsCount = true;
-      return;
-    }
-    this.#isCounting = true;
-    const session = this.#session;
-    try {
-      do {
-        this.#needsCount = false;
-        const count = this.#ms.MidiCountAppls() === 0
-          ? 0
-          : await this.#side.countClients();
-        if (this.#session !== session || this.#isEnding) return;
-        this.#lan?.onLocalClientCountChanged(count, this.#now());
-      } while (this.#needsCount);
-    } catch {
-      // The server went away: #serverGone handles it.
-    } finally {
-      this.#isCounting = false;
-    }
-  }
-
   async #finish(status: number): Promise<void> {
     if (this.#isEnding) return;
     this.#isEnding = true;
     this.#session++;
-    clearInterval(this.#pollTimer);
-    clearTimeout(this.#recountTimer);
+    this.#follower?.stop();
     this.#runner.stop();
     await Promise.race([
       Promise.all([this.#udp.drain(), this.#tcp.drain()]),
@@ -363,9 +309,7 @@ class Driver implements InetDriver {
       driverFailed: (reason) => station()?.onDriverApplicationFailed(reason),
       eventsWaiting: (id) => station()?.onEventsWaiting(id, this.#now()),
       applicationOpened: (name) => station()?.onApplicationOpened(name),
-      applicationsChanged: () => {
-        if (this.#lan !== null) this.#recount();
-      },
+      applicationsChanged: () => this.#follower?.recount(),
       connectionsChanged: (id, apps) =>
         station()?.onLocalConnectionsChanged(id, apps),
       deliveryFailed: () => {
@@ -377,37 +321,6 @@ class Driver implements InetDriver {
             " the driver's MidiShare memory is full",
         );
       },
-    };
-  }
-
-  #tcpListener(): Omit<Parameters<typeof createTcpLinks>[0], "port" | "now"> {
-    const later = (id: number, action: () => void) => {
-      const queued = this.#accepting.get(id);
-      if (queued !== undefined) queued.push(action);
-      else action();
-    };
-    return {
-      onAccepted: (id, address) => {
-        this.#accepting.set(id, []);
-        reverseName(address).then((name) => {
-          const queued = this.#accepting.get(id) ?? [];
-          this.#accepting.delete(id);
-          if (this.#wan === null) return this.#tcp.close(id);
-          this.#wan.onTcpAccepted(id, address, name ?? address, this.#now());
-          for (const action of queued) action();
-        });
-      },
-      onConnected: (id) => this.#wan?.onTcpConnected(id, this.#now()),
-      onConnectFailed: (id, reason) =>
-        this.#wan?.onTcpConnectFailed(id, reason, this.#now()),
-      onData: (id, bytes, receivedAt) => {
-        const copy = this.#accepting.has(id) ? bytes.slice() : bytes;
-        later(id, () => this.#wan?.onTcpData(id, copy, receivedAt));
-      },
-      onClosed: (id) =>
-        later(id, () => this.#wan?.onTcpClosed(id, this.#now())),
-      onSendFailed: (id, reason) =>
-        this.#wan?.onTcpSendFailed(id, reason, this.#now()),
     };
   }
 }

@@ -30,18 +30,7 @@
  * @module
  */
 
-export {
-  bannerLines,
-  type InetConfig,
-  parseOptions,
-  QUIT_HINT,
-  usageText,
-  VERSION_LINE,
-} from "./core/mod.ts";
-export {
-  createEventConverter,
-  type EventConverter,
-} from "./event_conversion.ts";
+export * from "./core/mod.ts";
 export {
   type InetDriver,
   type InetDriverOptions,
