@@ -73,6 +73,24 @@ function assertSteady(errors: number[], what: string): void {
   );
 }
 
+/**
+ * Runs timing assertions unless the machine is overloaded (one-minute load average
+ * above 4 per core): then the processes of a station wait for a core for tens of
+ * milliseconds, even seconds, and timing says nothing about the driver. The
+ * functional checks always run; `deno task bench inet` measures timing.
+ */
+async function checkTiming(what: string, check: () => void): Promise<void> {
+  const load = Number((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
+  const cores = navigator.hardwareConcurrency;
+  if (load > 4 * cores) {
+    console.log(
+      `timing not checked (${what}): load average ${load} on ${cores} cores`,
+    );
+    return;
+  }
+  check();
+}
+
 function stats(errors: number[]): string {
   const sorted = [...errors].sort((x, y) => x - y);
   const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))];
@@ -112,7 +130,9 @@ Deno.test(
       }
       const discoveryMs = Date.now() - started;
       console.log(`three LAN stations discovered in ${discoveryMs} ms`);
-      assert.ok(discoveryMs < 2_500, `discovery took ${discoveryMs} ms`);
+      await checkTiming("discovery", () => {
+        assert.ok(discoveryMs < 2_500, `discovery took ${discoveryMs} ms`);
+      });
 
       // Events both ways between alpha and beta (§6.4: date + g + M).
       const [ua, ub] = users as [typeof users[0], typeof users[0]];
@@ -144,11 +164,15 @@ Deno.test(
       const errorsBA = renderingErrors(sb, sentB, sa, ua.received, 20);
       console.log(`alpha to beta: ${stats(errorsAB)}`);
       console.log(`beta to alpha: ${stats(errorsBA)}`);
-      assertSteady(errorsAB, "alpha to beta");
-      assertSteady(errorsBA, "beta to alpha");
+      await checkTiming("rendering", () => {
+        assertSteady(errorsAB, "alpha to beta");
+        assertSteady(errorsBA, "beta to alpha");
+      });
       const sysexError = sysex.date + sb.origin() - sa.origin() -
         (first + 700) - 20;
-      assert.ok(Math.abs(sysexError) <= 10, `SysEx at ${sysexError} ms`);
+      await checkTiming("SysEx date", () => {
+        assert.ok(Math.abs(sysexError) <= 10, `SysEx at ${sysexError} ms`);
+      });
 
       // Bye: gamma quits; the others remove it at once, before any timeout (§4.7).
       assert.equal(await drivers[2]!.quit(), 0);
@@ -157,7 +181,9 @@ Deno.test(
         await logged(d, `gamma : peer left [${c.address}].`, 2_000);
       }
       const byeMs = Date.now() - quitAt;
-      assert.ok(byeMs < 450, `gamma removed after ${byeMs} ms`);
+      await checkTiming("Bye", () => {
+        assert.ok(byeMs < 450, `gamma removed after ${byeMs} ms`);
+      });
       assert.equal(await sa.has("gamma"), false);
       assert.equal(await sc.has("msLANDriver"), false);
     },
@@ -210,7 +236,12 @@ Deno.test(
       const killedAt = Date.now();
       await logged(db, `alpha : peer left [${a.address}].`, 3_000, from);
       const goneMs = Date.now() - killedAt;
-      assert.ok(goneMs >= 400 && goneMs <= 1_600, `removed after ${goneMs} ms`);
+      await checkTiming("timeout", () => {
+        assert.ok(
+          goneMs >= 400 && goneMs <= 1_600,
+          `removed after ${goneMs} ms`,
+        );
+      });
       da = sa.startDriver();
       await logged(db, `alpha : peer arrived [${a.address}].`, 20_000, from);
       const again = await sb.refOf("alpha");
@@ -219,6 +250,18 @@ Deno.test(
           await sb.ms.MidiIsConnected(again, ub.ref) &&
           await sb.ms.MidiIsConnected(ub.ref, again),
         "the connections restored",
+        5_000,
+      );
+      // A program connected with alpha quits and starts again (§10 item 60); another
+      // application keeps beta's driver awake meanwhile.
+      await sb.openUser("keeper");
+      sb.ms.MidiClose(ub.ref);
+      const ub2 = await sb.openUser("userB");
+      await waitFor(
+        async () =>
+          await sb.ms.MidiIsConnected(again, ub2.ref) &&
+          await sb.ms.MidiIsConnected(ub2.ref, again),
+        "userB reconnected when it opened again",
         5_000,
       );
       sa.ms.MidiClose(ua.ref);
@@ -273,9 +316,11 @@ Deno.test(
       console.log(
         `WAN, 5 ms each way: ${stats(errors)} (anchor transit included)`,
       );
-      for (const e of errors) {
-        assert.ok(e >= 3 && e <= 40, `rendering error ${e} ms`);
-      }
+      await checkTiming("WAN rendering", () => {
+        for (const e of errors) {
+          assert.ok(e >= 3 && e <= 40, `rendering error ${e} ms`);
+        }
+      });
 
       // -m 1: a second connection is refused with reason 1 and closed (§5.3, D20).
       const probe = await wan.b.output(python3()!, [
@@ -383,9 +428,14 @@ Deno.test(
       assert.ok(ua.received.length > count / 2, "most packets arrived");
       const sorted = [...errors].sort((x, y) => x - y);
       const median = sorted[Math.floor(sorted.length / 2)]!;
-      for (const e of errors) {
-        assert.ok(Math.abs(e - median) <= 2, `error ${e} vs median ${median}`);
-      }
+      await checkTiming("lossy rendering", () => {
+        for (const e of errors) {
+          assert.ok(
+            Math.abs(e - median) <= 2,
+            `error ${e} vs median ${median}`,
+          );
+        }
+      });
       // A's quit reports what A found missing from B (§5.6); B logs it.
       assert.equal(await da.quit(), 0);
       const line = db.reader.lines[
