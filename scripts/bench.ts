@@ -176,7 +176,7 @@ const BENCHES: Record<string, Bench> = {
             fmt(t.receivedPerSecond!)
           } events/s received, ${fmt(t.sent! - t.received!)} of ${
             fmt(t.sent!)
-          } missing; sending driver CPU ${t.senderDriverCpuPercent}%`,
+          } missing (${t.lostInSenderServer} and ${t.lostInReceiverServer} lost in the servers); sending driver CPU ${t.senderDriverCpuPercent}% while it forwards`,
         );
       }
       console.log(
