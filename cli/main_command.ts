@@ -9,6 +9,7 @@
 import * as demo from "./demo.ts";
 import * as connect from "./connect.ts";
 import * as display from "./display.ts";
+import * as inet from "./inet.ts";
 import * as serve from "./serve.ts";
 import * as status from "./status.ts";
 
@@ -31,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
   display: {
     summary: "print every event an application receives",
     run: display.run,
+  },
+  inet: {
+    summary: "the Internet (LAN and WAN) network driver",
+    run: inet.run,
   },
   demo: {
     summary: "two in-process applications exchange notes",

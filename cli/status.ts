@@ -13,10 +13,11 @@ import { createClient, isMidiShareError } from "@midishare/client";
 const HELP = `Usage: midishare status [--socket PATH] [--json]
 
 Shows whether the MidiShare server runs, its time, its applications and
-drivers with their refnums, the drivers' slots and the ports mapped to them,
-the connections, and what each client holds in the server pool and lost:
-events over its quota, events dropped by the overload policy (late, or to a
-client that reads too slowly), copies that did not fit its own pool, and
+drivers with their refnums (a network driver's remote applications listed as
+peers under the driver's own application), the drivers' slots and the ports
+mapped to them, the connections, and what each client holds in the server pool
+and lost: events over its quota, events dropped by the overload policy (late, or
+to a client that reads too slowly), copies that did not fit its own pool, and
 truncated MidiAddField calls. It never starts a server.
 
 Options:
@@ -33,6 +34,7 @@ interface Entry {
   name: string;
   kind: string;
   client: number;
+  networkRole?: "driver" | "peer";
   version?: number;
   connectedTo: number[];
   counters?: Counters;
@@ -71,6 +73,33 @@ function losses(c: Counters | undefined): string {
     [c.truncatedFields ?? 0, "MidiAddField truncated"],
   ].filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
   return parts.length === 0 ? "" : `  lost: ${parts.join(", ")}`;
+}
+
+/**
+ * One line per application; a network driver's remote applications (its peers,
+ * spec inet.md §1.4) are listed under the driver's own application.
+ */
+function printApplications(appls: Entry[]): void {
+  const line = (r: Entry, indent: string, note: string) =>
+    console.log(
+      `${indent}${String(r.refNum).padStart(3)}  ${r.name}${
+        r.client ? `  (client ${r.client}${note})` : ""
+      }${losses(r.counters)}`,
+    );
+  const driverOf = (peer: Entry) =>
+    appls.find((r) => r.networkRole === "driver" && r.client === peer.client);
+  for (const r of appls) {
+    if (r.networkRole === "peer" && driverOf(r) !== undefined) continue;
+    if (r.networkRole === "driver") {
+      line(r, "  ", ", network driver");
+      const peers = appls.filter((p) =>
+        p.networkRole === "peer" && p.client === r.client
+      );
+      for (const p of peers) line(p, "    peer ", "");
+    } else {
+      line(r, "  ", r.networkRole === "peer" ? ", network peer" : "");
+    }
+  }
 }
 
 /** Runs the command; returns the exit code. */
@@ -138,13 +167,7 @@ export async function run(args: string[]): Promise<number> {
   const appls = s.refnums.filter((r) => r.kind === "application");
   const drivers = s.refnums.filter((r) => r.kind === "driver");
   console.log(`Applications (${appls.length}):`);
-  for (const r of appls) {
-    console.log(
-      `  ${String(r.refNum).padStart(3)}  ${r.name}${
-        r.client ? `  (client ${r.client})` : ""
-      }${losses(r.counters)}`,
-    );
-  }
+  printApplications(appls);
   console.log(`Drivers (${drivers.length}):`);
   for (const r of drivers) {
     const version = r.version === undefined ? "" : `  version ${r.version}`;

@@ -14,7 +14,10 @@ import {
   type MidiShareCalls,
   type MidiShareError,
   type MirroredState,
+  type NetworkRole,
+  networkRoleValue,
   ServerCalls,
+  toShort,
 } from "@midishare/kernel";
 import {
   ClientRuntime,
@@ -139,6 +142,32 @@ export interface MidiShareClient extends MidiShareCalls<true> {
    * (`midishare status`).
    */
   lossCounts(): ClientLosses;
+  /**
+   * Marks an application of this client as a network driver's: `"driver"` for the
+   * driver's own application, `"peer"` for a remote application standing for one
+   * peer, `"none"` to make it ordinary again. Such applications do not keep an
+   * on-demand server running (it quits once only they are left), a LAN driver does
+   * not count them as client applications, and `midishare status` shows the peers
+   * under their driver (`networkRole` in {@link serverStatus}). A one-way call that
+   * takes effect in call order; refnums that are not applications of this client
+   * are ignored by the server.
+   *
+   * Not a MidiShare call: the network drivers use it (spec inet.md §4.3, §11).
+   *
+   * @param refNum an application this client opened
+   * @param role what the application is
+   * @throws {TypeError} when `role` is not `"none"`, `"driver"` or `"peer"`, or
+   *   `refNum` is not a finite number
+   * @example Open a remote application for a peer
+   * ```ts ignore
+   * import { createClient } from "./mod.ts";
+   *
+   * const ms = createClient();
+   * const ref = await ms.MidiOpen("studio");
+   * ms.setNetworkRole(ref, "peer");
+   * ```
+   */
+  setNetworkRole(refNum: number, role: NetworkRole): void;
 }
 
 /** Creates a client of the MidiShare server; see {@link MidiShareClient}. */
@@ -228,6 +257,12 @@ class RemoteMidiShare extends ServerCalls<true> implements MidiShareClient {
   /** A snapshot of the server: applications, drivers, slots, connections, pool. */
   async serverStatus(): Promise<ServerStatus> {
     return JSON.parse(await this.link.ServerStatus()) as ServerStatus;
+  }
+
+  /** Marks a network driver's application; see `MidiShareClient.setNetworkRole`. */
+  setNetworkRole(refNum: number, role: NetworkRole): void {
+    const value = networkRoleValue(role);
+    this.link.SetNetworkRole(toShort(refNum, "refNum"), value);
   }
 
   // ---- Notifications

@@ -5,10 +5,10 @@
  * beside the baseline measured in the same run.
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
- * inet (raw UDP between network namespaces, the network driver's baseline; needs
- * root), idle, overload, rtmidi (needs jackd2, librtmidi6 and a C compiler with the
- * JACK headers); `overload` is left out when no name is given (64 processes for a
- * minute). Each benchmark script prints one JSON line; `--json` prints them all as they
+ * inet (the network driver between network namespaces, with raw UDP as its
+ * baseline; needs root), idle, overload, rtmidi (needs jackd2, librtmidi6 and a C
+ * compiler with the JACK headers); `overload` is left out when no name is given (64
+ * processes for a minute). Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
@@ -173,23 +173,50 @@ const BENCHES: Record<string, Bench> = {
     },
   },
   inet: {
-    script: "bench/inet_baseline.ts",
+    script: "bench/inet.ts",
     report(r) {
       if (r.skipped !== undefined) {
         console.log(
-          `Raw UDP between network namespaces: skipped (${r.skipped})`,
+          `Network driver between namespaces: skipped (${r.skipped})`,
         );
         return;
       }
-      const t = r.udpThroughput as Row;
-      console.log("Raw UDP between two network namespaces on a bridge:");
       console.log(
-        `  ping-pong, ${(r.pingPongUs as Row).sizeBytes}-byte datagrams: ${
-          us(r.pingPongUs as Row)
-        }`,
+        "Network driver (main.ts inet) between two network namespaces on a bridge:",
+      );
+      for (const x of r.rendering as Record<string, unknown>[]) {
+        const e = x.errorMs as Row, cpu = x.driverCpuAt1kHz as Row;
+        console.log(
+          `  rendering error, ${
+            fmt(x.events as number)
+          } events at 1 kHz, ${x.args}: p50 ${e.p50} ms, p99 ${e.p99} ms, max ${e.max} ms (min ${e.min}); ${x.late} late, ${x.early} early (beyond 1 ms), ${x.missing} missing; driver CPU ${cpu.senderPercent}% sending, ${cpu.receiverPercent}% receiving`,
+        );
+      }
+      for (const t of r.throughput as Row[]) {
+        console.log(
+          `  forwarding, ${fmt(t.offeredPerSecond!)} events/s offered: ${
+            fmt(t.receivedPerSecond!)
+          } events/s received, ${fmt(t.sent! - t.received!)} of ${
+            fmt(t.sent!)
+          } missing (${t.lostInSenderServer} and ${t.lostInReceiverServer} lost in the servers); sending driver CPU ${t.senderDriverCpuPercent}% while it forwards`,
+        );
+      }
+      console.log(
+        `  driver CPU awake and idle: ${r.driverIdleAwakeCpuPercent}%`,
+      );
+      const b = r.baselines as Result;
+      if (b.skipped !== undefined) {
+        console.log(`  raw UDP baseline: skipped (${b.skipped})`);
+        return;
+      }
+      const t = b.udpThroughput as Row;
+      console.log(
+        `  baseline, raw UDP ping-pong, ${
+          (b.pingPongUs as Row).sizeBytes
+        }-byte datagrams: ${us(b.pingPongUs as Row)}`,
       );
       console.log(
-        `  ${t.sizeBytes}-byte datagrams: ${
+        `  baseline, raw UDP ${t.sizeBytes}-byte datagrams: ${
           fmt(t.datagramsPerSecond!)
         }/s received (${fmt(t.bytesPerSecond!)} B/s), sent at ${
           fmt(t.senderDatagramsPerSecond!)

@@ -108,6 +108,7 @@ export const CALLS: readonly CallSpec[] = [
   { id: 32, name: "ServerStatus", kind: "request", withClient: false, args: [], result: "json" },
   { id: 33, name: "RescanPorts", kind: "request", withClient: false, args: [], result: "short" },
   { id: 34, name: "ReportLosses", kind: "oneway", withClient: true, args: [["refNum", "short"], ["refLostCopies", "long"], ["lostCopies", "long"], ["truncatedFields", "long"]], result: "void" },
+  { id: 35, name: "SetNetworkRole", kind: "oneway", withClient: true, args: [["refNum", "short"], ["role", "u8"]], result: "void" },
 ];
 
 /** Type of a field of a frame the server or the client sends outside a call. */

@@ -528,7 +528,8 @@ export class KernelLoop {
     this.clock.sync(this.kernel.isAwake);
     const ctl = this.#control;
     Atomics.store(ctl, CTL_AWAKE, this.kernel.isAwake ? 1 : 0);
-    const isInUse = this.kernel.MidiCountAppls() > 0 ||
+    // The network drivers' applications do not keep the server in use.
+    const isInUse = this.kernel.userApplCount > 0 ||
       this.kernel.clientDrivers.size > 0;
     if (isInUse !== this.#isInUse) {
       this.#isInUse = isInUse;

@@ -26,6 +26,11 @@ export {
   MidiShareError,
   type MidiShareErrorCode,
 } from "./errors.ts";
+export {
+  NETWORK_ROLES,
+  type NetworkRole,
+  networkRoleValue,
+} from "./network_role.ts";
 export { smpte2Time, time2Smpte, type TSmpteLocation } from "./smpte.ts";
 export type {
   ApplAlarm,

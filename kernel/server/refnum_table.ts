@@ -48,14 +48,22 @@ export class RefnumTable {
   readonly hasFilter: Uint8Array = new Uint8Array(REFNUM_COUNT);
   /** The installed filters, {@link FILTER_BYTES} per refnum. */
   readonly filters: Uint8Array = new Uint8Array(REFNUM_COUNT * FILTER_BYTES);
+  /** Network role of each application (0 none, 1 driver, 2 peer; `network_role.ts`). */
+  readonly networkRole: Uint8Array = new Uint8Array(REFNUM_COUNT);
   /** Names. */
   readonly names: string[] = new Array<string>(REFNUM_COUNT).fill("");
   #applCount = 0;
   #driverCount = 0;
+  #networkCount = 0;
 
   /** Open applications, refnum 0 counted (`MidiCountAppls`). */
   get applCount(): number {
     return this.#applCount;
+  }
+
+  /** Open applications that have a network role (driver or peer). */
+  get networkApplCount(): number {
+    return this.#networkCount;
   }
 
   /** Registered drivers, refnum 127 counted (`MidiCountDrivers`). */
@@ -121,10 +129,19 @@ export class RefnumTable {
     else this.#applCount++;
   }
 
+  /** Sets the network role of application `ref` (0 none, 1 driver, 2 peer). */
+  setNetworkRole(ref: number, role: number): void {
+    if (this.kind[ref] !== KIND_APPL) return;
+    const was = this.networkRole[ref]! !== 0, is = role !== 0;
+    this.networkRole[ref] = role;
+    if (is !== was) this.#networkCount += is ? 1 : -1;
+  }
+
   /** Frees refnum `ref`. */
   release(ref: number): void {
     const kind = this.kind[ref];
     if (kind === KIND_FREE) return;
+    this.setNetworkRole(ref, 0);
     if (kind === KIND_DRIVER || ref === MidiShareDriverRef) this.#driverCount--;
     else this.#applCount--;
     this.kind[ref] = KIND_FREE;

@@ -41,6 +41,7 @@ import {
   typeDProcess,
   typeProcess,
 } from "../api/constants.ts";
+import { NETWORK_ROLES } from "../api/network_role.ts";
 import { createSorter, type Sorter } from "./sorter.ts";
 import { B_REFNUM, W_DATE } from "../memory/event_layout.ts";
 import { newEvent, setField } from "../memory/event_store.ts";
@@ -282,6 +283,16 @@ export class ServerKernel {
   /** Open applications including refnum 0. */
   MidiCountAppls(): number {
     return this.#refs.applCount;
+  }
+
+  /**
+   * Open applications other than refnum 0 and the network drivers' applications:
+   * those that keep an on-demand server in use (spec inet.md §9, open point).
+   */
+  get userApplCount(): number {
+    const refs = this.#refs;
+    const images = this.#isAwake ? 1 : 0;
+    return Math.max(0, refs.applCount - images - refs.networkApplCount);
   }
 
   /** Registered drivers including refnum 127. */
@@ -634,6 +645,19 @@ export class ServerKernel {
     return this.#rescanPorts();
   }
 
+  /**
+   * Gives an application of `client` a network role (0 none, 1 a network driver's
+   * own application, 2 a remote application standing for a peer): such applications
+   * do not keep an on-demand server in use, and `ServerStatus` reports them. Other
+   * values and refnums that are not applications of `client` do nothing.
+   */
+  SetNetworkRole(client: number, ref: number, role: number): void {
+    if (role < 0 || role >= NETWORK_ROLES.length) return;
+    if (this.#refs.kind[ref] !== KIND_APPL) return;
+    if (this.#refs.owner[ref] !== client) return;
+    this.#refs.setNetworkRole(ref, role);
+  }
+
   /** The server's clock (tools and tests compare it with the client's). */
   ServerTime(): number {
     return this.#now;
@@ -676,6 +700,9 @@ export class ServerKernel {
         name: refs.names[r],
         kind: isDriver ? "driver" : "application",
         client: refs.owner[r],
+        ...(refs.networkRole[r] !== 0
+          ? { networkRole: NETWORK_ROLES[refs.networkRole[r]!] }
+          : {}),
         ...(refs.kind[r] === KIND_DRIVER ? { version: refs.version[r] } : {}),
         connectedTo: dests.sort((a, b) => a - b),
         ...(slots.length > 0 ? { slots } : {}),

@@ -367,4 +367,12 @@ export class RemotePort implements ServerPort<true> {
     w.i32(truncatedFields);
     rt.send();
   }
+
+  SetNetworkRole(refNum: number, role: number): void {
+    const rt = this.#rt;
+    const w = rt.beginCall(35, false);
+    w.i16(refNum);
+    w.u8(role);
+    rt.send();
+  }
 }

@@ -221,5 +221,11 @@ export function dispatchCall(
       );
       return;
     }
+    case 35: {
+      const refNum = r.i16();
+      const role = r.u8();
+      k.SetNetworkRole(client, refNum, role);
+      return;
+    }
   }
 }

@@ -178,6 +178,10 @@ export function decodeCallArgs(
       out.i32(r.i32());
       out.i32(r.i32());
       return true;
+    case 35: // SetNetworkRole
+      out.i16(r.i16());
+      out.u8(r.u8());
+      return true;
     default:
       return false;
   }

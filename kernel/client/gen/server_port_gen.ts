@@ -159,4 +159,6 @@ export interface ServerPort<IsAsync extends boolean> {
     lostCopies: number,
     truncatedFields: number,
   ): void;
+  /** `SetNetworkRole` on the server (call 35): takes effect in call order. */
+  SetNetworkRole(refNum: number, role: number): void;
 }

@@ -102,4 +102,6 @@ export interface KernelCalls {
     lostCopies: number,
     truncatedFields: number,
   ): void;
+  /** `SetNetworkRole` (call 35). */
+  SetNetworkRole(client: number, refNum: number, role: number): void;
 }

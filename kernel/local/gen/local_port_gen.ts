@@ -315,4 +315,9 @@ export class LocalPort implements ServerPort<false> {
     );
     this.#host.afterCall();
   }
+
+  SetNetworkRole(refNum: number, role: number): void {
+    this.#kernel.SetNetworkRole(this.#host.clientId, refNum, role);
+    this.#host.afterCall();
+  }
 }
