@@ -1,40 +1,29 @@
-// The 24 behaviours of spec §10, "most often gotten wrong", one step each.
+// The 24 behaviours of spec §10, "most often gotten wrong", one step each; the
+// bodies of steps 12 to 16 (events and the MIDI codec) are in
+// _spec_section10_events_test_util.ts.
 
 import assert from "node:assert/strict";
 import {
   createLocalKernel,
-  type LocalMidiShare,
   MIDIChgConnect,
   MIDICloseAppl,
   MIDIerrSpace,
   MidiShareDriverRef,
-  typeCtrl14b,
-  typeCtrlChange,
-  typeDead,
   typeDProcess,
   typeKeyOn,
-  typeKeySign,
-  typeNonRegParam,
-  typeNote,
   typePrivate,
-  typeRegParam,
-  typeReserved,
-  typeSysEx,
   typeTextual,
 } from "./mod.ts";
 import { drain, makeEv } from "./_test_util.ts";
-import { MidiEncoder } from "./midi/midi_encoder.ts";
-import { MidiDecoder } from "./midi/midi_decoder.ts";
-import { createCellPool } from "./memory/cell_pool.ts";
-import { eventType } from "./memory/event_header.ts";
-import { newEvent, setField } from "./memory/event_store.ts";
 
-function pair(): { ms: LocalMidiShare; a: number; b: number } {
-  const ms = createLocalKernel();
-  const a = ms.MidiOpen("a"), b = ms.MidiOpen("b");
-  ms.MidiConnect(a, b, true);
-  return { ms, a, b };
-}
+import {
+  badFieldIndexesHarmless,
+  controllersExpandToControlChanges,
+  noteSplitOnlyByEncoder,
+  pair,
+  reservedTypesNeverDelivered,
+  sysExCellCosts,
+} from "./_spec_section10_events_test_util.ts";
 
 Deno.test("spec §10 behaviours", async (t) => {
   await t.step("1. counts and indexes after the first MidiOpen", () => {
@@ -247,131 +236,27 @@ Deno.test("spec §10 behaviours", async (t) => {
 
   await t.step(
     "12. reserved types are null; dead and reserved never delivered",
-    () => {
-      const { ms, a, b } = pair();
-      for (let t = typeReserved; t <= 254; t++) {
-        assert.equal(
-          ms.MidiNewEv(t),
-          null,
-        );
-      }
-      const dead = ms.MidiNewEv(typeDead)!;
-      ms.MidiSendIm(a, dead);
-      ms.advance(2);
-      assert.equal(ms.MidiCountEvs(b), 0);
-    },
+    reservedTypesNeverDelivered,
   );
 
   await t.step(
     "13. typeNote reaches applications unsplit; only the encoder splits it",
-    () => {
-      const { ms, a, b } = pair();
-      ms.MidiSendAt(a, makeEv(ms, typeNote, [60, 90, 250], { chan: 2 }), 1);
-      ms.advance(1);
-      assert.equal(ms.MidiGetEv(b)?.evType, typeNote);
-      const pool = createCellPool({ cellCount: 16 });
-      const note = newEvent(pool, typeNote);
-      [60, 90, 250].forEach((v, i) => setField(pool, note, i, v));
-      pool.bytes[note * 32 + 11] = 2; // chan
-      pool.words[note * 8 + 1] = 1; // date
-      const out: number[][] = [];
-      const encoder = new MidiEncoder((_s, bytes, n) =>
-        out.push([...bytes.subarray(0, n)])
-      );
-      encoder.encode(pool, note, 0);
-      assert.deepEqual(out, [[0x92, 60, 90]]);
-      encoder.flushDue(250);
-      assert.equal(out.length, 1);
-      encoder.flushDue(251);
-      assert.deepEqual(out[1], [0x92, 60, 0]);
-      const types: number[] = [];
-      const decoder = new MidiDecoder(
-        () => pool,
-        (cell) => types.push(eventType(pool, cell)),
-      );
-      decoder.decode(new Uint8Array([0x92, 60, 0]), 3, 0, 0);
-      assert.deepEqual(types, [typeKeyOn]);
-    },
+    noteSplitOnlyByEncoder,
   );
 
   await t.step(
     "14. 14-bit controllers and (N)RPN expand to Control Changes, never reassembled",
-    () => {
-      const pool = createCellPool({ cellCount: 64 });
-      const out: number[][] = [];
-      const encoder = new MidiEncoder((_s, bytes, n) =>
-        out.push([...bytes.subarray(0, n)])
-      );
-      const encode = (type: number, f: number[]) => {
-        const e = newEvent(pool, type);
-        f.forEach((v, i) => setField(pool, e, i, v));
-        encoder.encode(pool, e, 0);
-      };
-      encode(typeCtrl14b, [7, 0x1234]);
-      encode(typeNonRegParam, [0x0102, 0x0304]);
-      encode(typeRegParam, [1, 2]);
-      assert.deepEqual(out, [
-        [0xb0, 7, 0x24],
-        [0xb0, 39, 0x34],
-        [0xb0, 99, 2],
-        [0xb0, 98, 2],
-        [0xb0, 6, 6],
-        [0xb0, 38, 4],
-        [0xb0, 101, 0],
-        [0xb0, 100, 1],
-        [0xb0, 6, 0],
-        [0xb0, 38, 2],
-      ]);
-      const types: number[] = [];
-      const decoder = new MidiDecoder(
-        () => pool,
-        (cell) => types.push(eventType(pool, cell)),
-      );
-      decoder.decode(new Uint8Array(out.flat()), out.flat().length, 0, 0);
-      assert.deepEqual(types, new Array(10).fill(typeCtrlChange));
-    },
+    controllersExpandToControlChanges,
   );
 
   await t.step(
     "15. SysEx excludes F0/F7; AddField needs a cell at 12; costs match",
-    () => {
-      const ms = createLocalKernel({ poolCellCount: 4 });
-      ms.MidiOpen("x");
-      const e = ms.MidiNewEv(typeSysEx)!;
-      assert.equal(ms.MidiFreeSpace(), 2);
-      for (let i = 0; i < 11; i++) ms.MidiAddField(e, i);
-      assert.equal(ms.MidiFreeSpace(), 2);
-      ms.MidiAddField(e, 11); // the 12th byte takes a cell
-      assert.equal(ms.MidiFreeSpace(), 1);
-      for (let i = 12; i < 23; i++) ms.MidiAddField(e, i);
-      ms.MidiAddField(e, 23);
-      assert.equal(ms.MidiFreeSpace(), 0);
-      for (let i = 24; i < 40; i++) ms.MidiAddField(e, i); // 36th needs a cell: none left
-      assert.equal(ms.MidiCountFields(e), 35);
-      assert.equal(ms.MidiGetField(e, 34), 34);
-    },
+    sysExCellCosts,
   );
 
   await t.step(
     "16. bad indexes read 0 and write nothing; SetField never extends; key sign -1 reads 255",
-    () => {
-      const ms = createLocalKernel();
-      ms.MidiOpen("x");
-      const k = makeEv(ms, typeKeyOn, [60, 70]);
-      for (const bad of [-1, 2, 1000]) {
-        ms.MidiSetField(k, bad, 5);
-        assert.equal(ms.MidiGetField(k, bad), 0);
-      }
-      assert.deepEqual([ms.MidiGetField(k, 0), ms.MidiGetField(k, 1)], [
-        60,
-        70,
-      ]);
-      const sx = ms.MidiNewEv(typeSysEx)!;
-      ms.MidiSetField(sx, 0, 1);
-      assert.equal(ms.MidiCountFields(sx), 0);
-      const ks = makeEv(ms, typeKeySign, [-1, 1]);
-      assert.equal(ms.MidiGetField(ks, 0), 255);
-    },
+    badFieldIndexesHarmless,
   );
 
   await t.step(
