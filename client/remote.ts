@@ -14,6 +14,8 @@ import {
   type MidiShareError,
   type MirroredState,
   ServerCalls,
+  toBool,
+  toShort,
 } from "@midishare/kernel";
 import {
   ClientRuntime,
@@ -131,6 +133,20 @@ export interface MidiShareClient extends MidiShareCalls<true> {
   rescanPorts(): Promise<number>;
   /** A snapshot of the server: applications, drivers, slots, connections, pool. */
   serverStatus(): Promise<ServerStatus>;
+  /**
+   * Starts or stops a monitor tap (not a MidiShare call): application `refNum` of this
+   * client then receives, in its receive FIFO, a copy of every event that `target`
+   * receives, with the port it arrives with there and through `refNum`'s own filter,
+   * without any connection changing. `target` is an application, a driver (the port
+   * is then the slot) or 0 (what goes to the hardware ports). The tap ends when
+   * either application closes. One-way: takes effect in call order.
+   *
+   * @param refNum the tapping application, opened by this client
+   * @param target the refnum whose events are copied
+   * @param state true to start, false to stop
+   * @throws {TypeError} when an argument is not a number or a boolean
+   */
+  monitorTap(refNum: number, target: number, state: boolean): void;
 }
 
 /** Creates a client of the MidiShare server; see {@link MidiShareClient}. */
@@ -220,6 +236,15 @@ class RemoteMidiShare extends ServerCalls<true> implements MidiShareClient {
   /** A snapshot of the server: applications, drivers, slots, connections, pool. */
   async serverStatus(): Promise<ServerStatus> {
     return JSON.parse(await this.link.ServerStatus()) as ServerStatus;
+  }
+
+  /** Starts or stops a monitor tap; see `MidiShareClient.monitorTap`. */
+  monitorTap(refNum: number, target: number, state: boolean): void {
+    this.link.MonitorTap(
+      toShort(refNum, "refNum"),
+      toShort(target, "target"),
+      toBool(state, "state"),
+    );
   }
 
   // ---- Notifications

@@ -107,6 +107,7 @@ export const CALLS: readonly CallSpec[] = [
   { id: 31, name: "ServerTime", kind: "request", withClient: false, args: [], result: "date" },
   { id: 32, name: "ServerStatus", kind: "request", withClient: false, args: [], result: "json" },
   { id: 33, name: "RescanPorts", kind: "request", withClient: false, args: [], result: "short" },
+  { id: 34, name: "MonitorTap", kind: "oneway", withClient: true, args: [["refNum", "short"], ["target", "short"], ["state", "bool"]], result: "void" },
 ];
 
 /** Type of a field of a frame the server or the client sends outside a call. */

@@ -42,6 +42,7 @@ self.onmessage = (e) => {
       uptimeMs: Date.now() - startedAt,
       droppedFrames: loop.droppedFrames,
       tickLateness: loop.tickStats.summary(),
+      lateTicks: loop.lateTicks,
       rtmidi: rtmidiStats(),
       kernelWakeups: loop.counters.wakeups,
       requestsHandled: loop.counters.requests,

@@ -352,4 +352,13 @@ export class RemotePort implements ServerPort<true> {
     rt.beginCall(33, true);
     return rt.request(resultShort, onReply);
   }
+
+  MonitorTap(refNum: number, target: number, state: boolean): void {
+    const rt = this.#rt;
+    const w = rt.beginCall(34, false);
+    w.i16(refNum);
+    w.i16(target);
+    w.bool(state);
+    rt.send();
+  }
 }

@@ -207,5 +207,12 @@ export function dispatchCall(
       reply.i16(k.RescanPorts());
       return;
     }
+    case 34: {
+      const refNum = r.i16();
+      const target = r.i16();
+      const state = r.bool();
+      k.MonitorTap(client, refNum, target, state);
+      return;
+    }
   }
 }

@@ -168,6 +168,11 @@ export function decodeCallArgs(
       return true;
     case 33: // RescanPorts
       return true;
+    case 34: // MonitorTap
+      out.i16(r.i16());
+      out.i16(r.i16());
+      out.bool(r.bool());
+      return true;
     default:
       return false;
   }

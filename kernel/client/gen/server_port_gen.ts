@@ -152,4 +152,6 @@ export interface ServerPort<IsAsync extends boolean> {
   ServerStatus(onReply?: (result: string) => void): Answer<string, IsAsync>;
   /** `RescanPorts` on the server (call 33): `onReply` runs with the result before any later notification. */
   RescanPorts(onReply?: (result: number) => void): Answer<number, IsAsync>;
+  /** `MonitorTap` on the server (call 34): takes effect in call order. */
+  MonitorTap(refNum: number, target: number, state: boolean): void;
 }

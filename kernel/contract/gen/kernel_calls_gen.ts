@@ -94,4 +94,11 @@ export interface KernelCalls {
   ServerStatus(): string;
   /** `RescanPorts` (call 33). */
   RescanPorts(): number;
+  /** `MonitorTap` (call 34). */
+  MonitorTap(
+    client: number,
+    refNum: number,
+    target: number,
+    state: boolean,
+  ): void;
 }

@@ -299,4 +299,9 @@ export class LocalPort implements ServerPort<false> {
     this.#host.afterCall();
     return result;
   }
+
+  MonitorTap(refNum: number, target: number, state: boolean): void {
+    this.#kernel.MonitorTap(this.#host.clientId, refNum, target, state);
+    this.#host.afterCall();
+  }
 }
