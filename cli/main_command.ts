@@ -11,6 +11,7 @@ import * as connect from "./connect.ts";
 import * as display from "./display.ts";
 import * as serve from "./serve.ts";
 import * as status from "./status.ts";
+import * as web from "./web.ts";
 
 /** A subcommand: its one-line summary and its entry point. */
 interface Command {
@@ -31,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
   display: {
     summary: "print every event an application receives",
     run: display.run,
+  },
+  web: {
+    summary: "serve the patchbay page: graph, monitor, health",
+    run: web.run,
   },
   demo: {
     summary: "two in-process applications exchange notes",
