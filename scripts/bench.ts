@@ -6,7 +6,7 @@
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
  * inet (raw UDP between network namespaces, the network driver's baseline; needs
- * root), idle, rtmidi (needs jackd2, librtmidi6 and a C compiler with the JACK
+ * root), idle, web (the patchbay page in headless Chromium; needs chromium), rtmidi (needs jackd2, librtmidi6 and a C compiler with the JACK
  * headers). Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
@@ -198,6 +198,32 @@ const BENCHES: Record<string, Bench> = {
       );
       console.log(`  plain Deno, 1 ms timer:   ${d.timer1ms!.cpuPercent}%`);
     },
+  },
+};
+
+BENCHES.web = {
+  script: "bench/web_page.ts",
+  report(r) {
+    const c = r.change as Record<string, Row & number>;
+    const m = r.monitor as Row;
+    const ms = (x: Row) => `p50 ${x.p50} ms, p99 ${x.p99} ms, max ${x.max} ms`;
+    console.log(
+      `Patchbay page (headless Chromium), ${c.count} connection changes:`,
+    );
+    console.log(`  change shown on the page:     ${ms(c.toPageMs as Row)}`);
+    console.log(`  change told to an app alarm:  ${ms(c.toAlarmMs as Row)}`);
+    console.log(`  ratio p50: ${c.ratioP50}x`);
+    console.log(
+      `Monitor, ${fmt(m.events!)} events sent at ${fmt(m.sentPerSecond!)}/s:`,
+    );
+    console.log(
+      `  counted on the page:          ${
+        fmt(m.pagePerSecond!)
+      } events/s (${m.pageLagMs} ms behind the last)`,
+    );
+    console.log(
+      `  received by the application:  ${fmt(m.receiverPerSecond!)} events/s`,
+    );
   },
 };
 

@@ -17,9 +17,11 @@ const LIST_ROWS = 300;
 /** Seconds the piano roll shows. */
 const ROLL_SECONDS = 10;
 /** Least time between two drawings, in ms. */
-const DRAW_EVERY_MS = 100;
+const DRAW_EVERY_MS = 150;
 const ROLL_WIDTH = 520, ROLL_HEIGHT = 170, LANE = 14;
 const TYPE_NOTE = 0, TYPE_KEY_ON = 1, TYPE_KEY_OFF = 2;
+/** Notes and other events the roll draws at most (the latest). */
+const ROLL_MARKS = 800;
 /** Longest a Key On waits for its Key Off on the roll, in ms. */
 const OPEN_NOTE_MS = 4000;
 
@@ -48,6 +50,8 @@ export class MonitorView {
   #total = 0;
   #isPaused = false;
   #rows: EventRecord[] = [];
+  // The last rows of #rows that the list does not show yet.
+  #unlisted = 0;
   #notes: RollNote[] = [];
   #ticks: number[] = [];
   #lastDate = 0;
@@ -82,6 +86,8 @@ export class MonitorView {
     this.#target = target;
     this.#total = 0;
     this.#rows = [];
+    this.#unlisted = 0;
+    this.#el.list.replaceChildren();
     this.#notes = [];
     this.#ticks = [];
     this.#el.target.value = target === null ? "" : String(target);
@@ -123,6 +129,7 @@ export class MonitorView {
     }
     if (!this.#isPaused) {
       this.#rows.push(...events);
+      this.#unlisted = Math.min(LIST_ROWS, this.#unlisted + events.length);
       if (this.#rows.length > LIST_ROWS) {
         this.#rows.splice(0, this.#rows.length - LIST_ROWS);
       }
@@ -183,7 +190,10 @@ export class MonitorView {
     const wrap = body.closest(".event-list-wrap");
     const isAtBottom = wrap === null ||
       wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
-    const rows = this.#rows.map((e) => {
+    // Only the new rows are made; the oldest go.
+    const fresh = this.#rows.slice(this.#rows.length - this.#unlisted);
+    this.#unlisted = 0;
+    body.append(...fresh.map((e) => {
       const tr = html("tr", { "data-type": e.typeName });
       html("td", { class: "num" }, String(e.date), tr);
       html("td", {}, e.sourceName, tr);
@@ -195,16 +205,17 @@ export class MonitorView {
         : "";
       html("td", {}, `${e.fields.join(" ")}${rest}`, tr);
       return tr;
-    });
-    body.replaceChildren(...rows);
+    }));
+    while (body.childElementCount > LIST_ROWS) body.firstElementChild!.remove();
     if (isAtBottom && wrap !== null) wrap.scrollTop = wrap.scrollHeight;
   }
 
   #drawRoll(): void {
     const now = this.#lastDate + (performance.now() - this.#lastDateAt);
     const from = now - ROLL_SECONDS * 1000;
-    this.#notes = this.#notes.filter((n) => (n.end ?? now) >= from);
-    this.#ticks = this.#ticks.filter((d) => d >= from);
+    this.#notes = this.#notes.filter((n) => (n.end ?? now) >= from)
+      .slice(-ROLL_MARKS);
+    this.#ticks = this.#ticks.filter((d) => d >= from).slice(-ROLL_MARKS);
     const root = svg("svg", {
       width: ROLL_WIDTH,
       height: ROLL_HEIGHT,
