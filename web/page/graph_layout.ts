@@ -4,7 +4,7 @@
  * each application to the right of those that send to it (refnum 0 first, cycles
  * broken where a search meets them), rows ordered to shorten wires, a layer that
  * grows too tall split into several columns, and the applications without any
- * connection in columns of their own at the end. Boxes sit on a grid, so none
+ * connection on a shelf of rows under the rest. Boxes sit on a grid, so none
  * overlaps another whatever the graph.
  *
  * Runs in the browser and in tests; pure.
@@ -38,12 +38,12 @@ export interface Layout {
 }
 
 /** Width of a box. */
-export const NODE_WIDTH = 176;
+export const NODE_WIDTH = 168;
 /** Height of an application's box, and of a driver's without its slots. */
 export const NODE_HEIGHT = 42;
 /** Height of one slot row of a driver. */
 export const SLOT_ROW_HEIGHT = 16;
-const COLUMN_GAP = 96;
+const COLUMN_GAP = 72;
 const ROW_GAP = 18;
 const MARGIN = 24;
 
@@ -65,20 +65,41 @@ export function layoutGraph(
   }
   height = y;
   const x0 = MARGIN + (drivers.length > 0 ? NODE_WIDTH + COLUMN_GAP : 0);
-  const columns = applicationColumns(appls.map((a) => a.refNum), connections);
+  const { columns, alone } = applicationColumns(
+    appls.map((a) => a.refNum),
+    connections,
+  );
+  const step = NODE_WIDTH + COLUMN_GAP, rowStep = NODE_HEIGHT + ROW_GAP;
+  let graphBottom = MARGIN;
   columns.forEach((column, c) => {
     column.forEach((ref, row) => {
       boxes.set(ref, {
-        x: x0 + c * (NODE_WIDTH + COLUMN_GAP),
-        y: MARGIN + row * (NODE_HEIGHT + ROW_GAP),
+        x: x0 + c * step,
+        y: MARGIN + row * rowStep,
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
       });
     });
-    height = Math.max(height, MARGIN + column.length * (NODE_HEIGHT + ROW_GAP));
+    graphBottom = Math.max(graphBottom, MARGIN + column.length * rowStep);
   });
-  const width = x0 + columns.length * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP +
-    MARGIN;
+  // The shelf: unconnected applications in rows as wide as the graph (4 at least).
+  const perRow = Math.max(4, columns.length);
+  const shelfTop = graphBottom + (columns.length > 0 ? ROW_GAP * 2 : 0);
+  alone.forEach((ref, i) => {
+    boxes.set(ref, {
+      x: x0 + (i % perRow) * step,
+      y: shelfTop + Math.floor(i / perRow) * rowStep,
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+    });
+  });
+  const shelfRows = Math.ceil(alone.length / perRow);
+  height = Math.max(height, shelfTop + shelfRows * rowStep, graphBottom);
+  const usedColumns = Math.max(
+    columns.length,
+    Math.min(perRow, alone.length),
+  );
+  const width = x0 + usedColumns * step - COLUMN_GAP + MARGIN;
   return {
     boxes,
     width: Math.max(width, MARGIN * 2 + NODE_WIDTH),
@@ -90,7 +111,7 @@ export function layoutGraph(
 function applicationColumns(
   refs: readonly number[],
   connections: readonly (readonly [number, number])[],
-): number[][] {
+): { columns: number[][]; alone: number[] } {
   const isAppl = new Set(refs);
   const out = new Map<number, number[]>(), into = new Map<number, number[]>();
   for (const r of refs) {
@@ -113,12 +134,12 @@ function applicationColumns(
   orderRows(byLayer, out, into);
   const maxRows = Math.max(6, Math.ceil(Math.sqrt(refs.length * 2)));
   const columns: number[][] = [];
-  for (const layer of [...byLayer, alone]) {
+  for (const layer of byLayer) {
     for (let i = 0; i < layer.length; i += maxRows) {
       columns.push(layer.slice(i, i + maxRows));
     }
   }
-  return columns;
+  return { columns, alone };
 }
 
 /**

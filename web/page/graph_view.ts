@@ -30,6 +30,8 @@ export interface GraphViewEvents {
 }
 
 const DIRECTIONS = ["", "in", "out", "in/out"];
+/** Smallest scale the graph is drawn at to fit its pane. */
+const MIN_SCALE = 0.7;
 /** Drag distance below which a press is a click, in pixels. */
 const CLICK_SLOP = 4;
 
@@ -50,6 +52,13 @@ export class GraphView {
   constructor(container: HTMLElement, events: GraphViewEvents) {
     this.#container = container;
     this.#events = events;
+    let resizing: ReturnType<typeof setTimeout> | undefined;
+    addEventListener("resize", () => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => {
+        if (this.#graph !== null) this.render(this.#graph);
+      }, 150);
+    });
     document.addEventListener("keydown", (e) => {
       const s = this.#selection;
       const isTyping = e.target instanceof HTMLInputElement ||
@@ -86,9 +95,14 @@ export class GraphView {
       graph.connections,
     );
     this.#boxes = layout.boxes;
+    // Shrunk to the pane down to 70 %, where the text is still read; scrolled beyond.
+    const room = this.#container.clientWidth;
+    const scale = room > 0
+      ? Math.min(1, Math.max(MIN_SCALE, room / layout.width))
+      : 1;
     const root = svg("svg", {
-      width: layout.width,
-      height: layout.height,
+      width: Math.round(layout.width * scale),
+      height: Math.round(layout.height * scale),
       viewBox: `0 0 ${layout.width} ${layout.height}`,
       role: "img",
       "aria-label": "MidiShare graph",
@@ -243,8 +257,9 @@ export class GraphView {
       over: Element | null;
     } | null = null;
     const point = (e: PointerEvent) => {
-      const r = root.getBoundingClientRect();
-      return { x: e.clientX - r.left, y: e.clientY - r.top };
+      const p = new DOMPoint(e.clientX, e.clientY)
+        .matrixTransform(root.getScreenCTM()?.inverse());
+      return { x: p.x, y: p.y };
     };
     const nodeAt = (e: PointerEvent): Element | null =>
       document.elementFromPoint(e.clientX, e.clientY)?.closest(".node") ??
