@@ -295,6 +295,41 @@ Deno.test({
     });
 
     await t.step(
+      "the port-to-slot map of a driver is shown and edited",
+      async () => {
+        const drv = await agent.call("MidiRegisterDriver", {
+          name: "synths",
+          version: 100,
+        }, {}) as number;
+        const slot = await agent.call("MidiAddSlot", drv, "Synth A", 2) as {
+          drvRef: number;
+          slotRef: number;
+        };
+        await agent.call("MidiConnectSlot", 4, slot, true);
+        await page.locator(`.node[data-ref="${drv}"] rect.body`).click();
+        const box = page.locator(
+          `input[data-port="4"][data-slot="${slot.slotRef}"]`,
+        );
+        await waitOnPage(() => box.isChecked(), (c) => c, "port 4 checked");
+        await page.locator(`input[data-port="7"][data-slot="${slot.slotRef}"]`)
+          .check();
+        await box.uncheck();
+        await waitFor(
+          async () =>
+            await agent.call("MidiIsSlotConnected", 7, slot) === true &&
+            await agent.call("MidiIsSlotConnected", 4, slot) === false,
+          "port 7 mapped to the slot and port 4 no longer",
+        );
+        await waitOnPage(
+          () =>
+            page.locator(`.node[data-ref="${drv}"] text.slot`).textContent(),
+          (text) => text?.includes("ports 7") ?? false,
+          "the box shows port 7",
+        );
+      },
+    );
+
+    await t.step(
       "a garbage or flooding page is disconnected, others go on",
       async () => {
         const closes = await page.evaluate(async (url) => {
