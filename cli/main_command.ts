@@ -12,6 +12,7 @@ import * as display from "./display.ts";
 import * as inet from "./inet.ts";
 import * as serve from "./serve.ts";
 import * as status from "./status.ts";
+import * as web from "./web.ts";
 
 /** A subcommand: its one-line summary and its entry point. */
 interface Command {
@@ -36,6 +37,10 @@ const COMMANDS: Record<string, Command> = {
   inet: {
     summary: "the Internet (LAN and WAN) network driver",
     run: inet.run,
+  },
+  web: {
+    summary: "serve the patchbay page: graph, monitor, health",
+    run: web.run,
   },
   demo: {
     summary: "two in-process applications exchange notes",

@@ -17,6 +17,7 @@ import {
   type NetworkRole,
   networkRoleValue,
   ServerCalls,
+  toBool,
   toShort,
 } from "@midishare/kernel";
 import {
@@ -168,6 +169,20 @@ export interface MidiShareClient extends MidiShareCalls<true> {
    * ```
    */
   setNetworkRole(refNum: number, role: NetworkRole): void;
+  /**
+   * Starts or stops a monitor tap (not a MidiShare call): application `refNum` of this
+   * client then receives, in its receive FIFO, a copy of every event that `target`
+   * receives, with the port it arrives with there and through `refNum`'s own filter,
+   * without any connection changing. `target` is an application, a driver (the port
+   * is then the slot) or 0 (what goes to the hardware ports). The tap ends when
+   * either application closes. One-way: takes effect in call order.
+   *
+   * @param refNum the tapping application, opened by this client
+   * @param target the refnum whose events are copied
+   * @param state true to start, false to stop
+   * @throws {TypeError} when an argument is not a number or a boolean
+   */
+  monitorTap(refNum: number, target: number, state: boolean): void;
 }
 
 /** Creates a client of the MidiShare server; see {@link MidiShareClient}. */
@@ -263,6 +278,15 @@ class RemoteMidiShare extends ServerCalls<true> implements MidiShareClient {
   setNetworkRole(refNum: number, role: NetworkRole): void {
     const value = networkRoleValue(role);
     this.link.SetNetworkRole(toShort(refNum, "refNum"), value);
+  }
+
+  /** Starts or stops a monitor tap; see `MidiShareClient.monitorTap`. */
+  monitorTap(refNum: number, target: number, state: boolean): void {
+    this.link.MonitorTap(
+      toShort(refNum, "refNum"),
+      toShort(target, "target"),
+      toBool(state, "state"),
+    );
   }
 
   // ---- Notifications

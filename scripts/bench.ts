@@ -6,9 +6,10 @@
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
  * inet (the network driver between network namespaces, with raw UDP as its
- * baseline; needs root), idle, overload, rtmidi (needs jackd2, librtmidi6 and a C
- * compiler with the JACK headers); `overload` is left out when no name is given (64
- * processes for a minute). Each benchmark script prints one JSON line; `--json` prints them all as they
+ * baseline; needs root), idle, web (the patchbay page in headless Chromium; needs
+ * chromium), overload, rtmidi (needs jackd2, librtmidi6 and a C compiler with the
+ * JACK headers); `overload` is left out when no name is given (64 processes for a
+ * minute). Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
@@ -247,6 +248,32 @@ const BENCHES: Record<string, Bench> = {
       );
       console.log(`  plain Deno, 1 ms timer:   ${d.timer1ms!.cpuPercent}%`);
     },
+  },
+};
+
+BENCHES.web = {
+  script: "bench/web_page.ts",
+  report(r) {
+    const c = r.change as Record<string, Row & number>;
+    const m = r.monitor as Row;
+    const ms = (x: Row) => `p50 ${x.p50} ms, p99 ${x.p99} ms, max ${x.max} ms`;
+    console.log(
+      `Patchbay page (headless Chromium), ${c.count} connection changes:`,
+    );
+    console.log(`  change shown on the page:     ${ms(c.toPageMs as Row)}`);
+    console.log(`  change told to an app alarm:  ${ms(c.toAlarmMs as Row)}`);
+    console.log(`  ratio p50: ${c.ratioP50}x`);
+    console.log(
+      `Monitor, ${fmt(m.events!)} events sent at ${fmt(m.sentPerSecond!)}/s:`,
+    );
+    console.log(
+      `  counted on the page:          ${
+        fmt(m.pagePerSecond!)
+      } events/s (${m.pageLagMs} ms behind the last)`,
+    );
+    console.log(
+      `  received by the application:  ${fmt(m.receiverPerSecond!)} events/s`,
+    );
   },
 };
 

@@ -43,7 +43,9 @@ const ALLOWED: Record<string, string[]> = {
   ],
   "client": ["transport", "kernel"],
   // `serve` starts the server itself, so cli reaches the server's main module.
-  "cli": ["client", "transport", "kernel", "workers", "drivers/inet"],
+  "cli": ["client", "transport", "kernel", "workers", "drivers/inet", "web"],
+  // The patchbay page's server is a client program; its page imports only itself.
+  "web": ["client"],
   "workers": ["kernel", "transport", "drivers/rtmidi"],
   "drivers/rtmidi": ["kernel", "transport"],
   "drivers/inet": ["client", "transport", "kernel"],

@@ -109,6 +109,7 @@ export const CALLS: readonly CallSpec[] = [
   { id: 33, name: "RescanPorts", kind: "request", withClient: false, args: [], result: "short" },
   { id: 34, name: "ReportLosses", kind: "oneway", withClient: true, args: [["refNum", "short"], ["refLostCopies", "long"], ["lostCopies", "long"], ["truncatedFields", "long"]], result: "void" },
   { id: 35, name: "SetNetworkRole", kind: "oneway", withClient: true, args: [["refNum", "short"], ["role", "u8"]], result: "void" },
+  { id: 36, name: "MonitorTap", kind: "oneway", withClient: true, args: [["refNum", "short"], ["target", "short"], ["state", "bool"]], result: "void" },
 ];
 
 /** Type of a field of a frame the server or the client sends outside a call. */

@@ -278,6 +278,11 @@ export class KernelLoop {
     this.#rescan = rescan;
   }
 
+  /** Ticks run late since start (more than one tick due at once). */
+  get lateTicks(): number {
+    return Atomics.load(this.#control, CTL_LATE_TICKS);
+  }
+
   /** Frames dropped because the output ring was full. */
   get droppedFrames(): number {
     return this.#outputState.backlog.droppedRecords;

@@ -45,6 +45,7 @@ self.onmessage = (e) => {
       maxLatenessMs: loop.maxLatenessMs,
       worstDispatchLatenessMs: Math.round(loop.worstDispatchLatenessMs),
       tickLateness: loop.tickStats.summary(),
+      lateTicks: loop.lateTicks,
       rtmidi: rtmidiStats(),
       kernelWakeups: loop.counters.wakeups,
       kernelHeapMiB: Math.round(Deno.memoryUsage().heapUsed / 10_485.76) / 100,

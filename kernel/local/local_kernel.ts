@@ -227,6 +227,15 @@ export class LocalMidiShare extends ServerCalls<false> {
     this.#hub.advance(Math.max(0, Math.trunc(ms)));
   }
 
+  /**
+   * Starts or stops a monitor tap (not a MidiShare call): application `refNum` of this
+   * client receives a copy of every event `target` receives; see
+   * `ServerKernel.MonitorTap`.
+   */
+  monitorTap(refNum: number, target: number, state: boolean): void {
+    this.link.MonitorTap(refNum, target, state);
+  }
+
   /** Another client of the same kernel, with its own pool. */
   connectClient(options: LocalClientOptions = {}): LocalMidiShare {
     return this.#hub.connectClient(options);

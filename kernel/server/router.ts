@@ -1,7 +1,8 @@
 /**
  * Dispatch of one ready item (spec §6.1, §6.2): private events to their sender, tasks
  * to their client, everything else to the destinations of its sender with filters,
- * through the 0/127 bridge between applications and drivers.
+ * through the 0/127 bridge between applications and drivers. Whatever a tapped
+ * refnum receives is also copied to the applications that tap it (the monitor tap).
  *
  * Runs in the kernel worker during a tick. Real-time safe: no allocation, no throw;
  * each destination gets its copy from its client's sink, so the kernel makes none.
@@ -59,6 +60,7 @@ export class Router {
   readonly #cnx: Connections;
   readonly #slots: SlotTable;
   readonly #sinks: (ClientNotifications | undefined)[];
+  readonly #taps: Connections;
   // Clients that got something this tick, in order, for their endTick.
   readonly #touched = new Int32Array(MAX_CLIENTS);
   #touchedCount = 0;
@@ -75,6 +77,8 @@ export class Router {
    * applications and drivers are dropped and counted for the receiver.
    */
   readonly isBehind: Uint8Array = new Uint8Array(MAX_CLIENTS);
+  /** Events dispatched so far (tasks and reserved types excluded). */
+  eventCount = 0;
 
   constructor(
     pool: CellPool,
@@ -83,7 +87,9 @@ export class Router {
     slots: SlotTable,
     sinks: (ClientNotifications | undefined)[],
     accounts: ServerAccounts,
+    taps: Connections,
   ) {
+    this.#taps = taps;
     this.#pool = pool;
     this.#refs = refs;
     this.#cnx = cnx;
@@ -100,6 +106,7 @@ export class Router {
     const ref = b[at + B_REFNUM]!;
     const r = ref & 0x7f;
     if (type >= typeReserved || this.#refs.kind[r] === KIND_FREE) return;
+    if (type < typeProcess) this.eventCount++;
     if (type >= typePrivate && type < typeProcess) {
       this.#deliver(r, cell, b[at + B_PORT]!, false);
     } else if (type === typeProcess || type === typeDProcess) {
@@ -154,6 +161,7 @@ export class Router {
       this.#toDriverSlots(dst, cell, port);
     } else if (dst === 0) {
       // Physical output: 0 → 127 → every driver connected from 127.
+      this.#tapCopies(0, cell, port, true);
       const cnx = this.#cnx;
       const n = cnx.destCount(MidiShareDriverRef);
       for (let i = 0; i < n; i++) {
@@ -202,8 +210,35 @@ export class Router {
     }
   }
 
-  /** A copy for `dst`; a routed one (`isRouted`) is dropped when its client lags. */
   #deliver(dst: number, cell: number, port: number, isRouted: boolean): void {
+    this.#deliverOnly(dst, cell, port, isRouted);
+    this.#tapCopies(dst, cell, port, isRouted);
+  }
+
+  /** A copy to every application tapping `dst`, through its filter; never re-tapped. */
+  #tapCopies(dst: number, cell: number, port: number, isRouted: boolean): void {
+    const taps = this.#taps, refs = this.#refs;
+    const n = taps.destCount(dst);
+    for (let i = 0; i < n; i++) {
+      const watcher = taps.dest(dst, i);
+      if (refs.hasFilter[watcher] === 1) {
+        const at = cell * CELL_WORDS * 4;
+        const b = this.#pool.bytes;
+        const type = b[at + B_TYPE]!, chan = b[at + B_CHAN]!;
+        const filters = refs.filters, base = watcher * FILTER_BYTES;
+        if (!passesFilter(filters, base, port, type, chan)) continue;
+      }
+      this.#deliverOnly(watcher, cell, port, isRouted);
+    }
+  }
+
+  /** A copy for `dst`; a routed one (`isRouted`) is dropped when its client lags. */
+  #deliverOnly(
+    dst: number,
+    cell: number,
+    port: number,
+    isRouted: boolean,
+  ): void {
     const client = this.#refs.owner[dst]!;
     const sink = this.#sinks[client];
     if (sink === undefined) return;

@@ -128,6 +128,8 @@ export class ServerKernel {
   readonly accounts: ServerAccounts;
   readonly #refs = new RefnumTable();
   readonly #cnx = new Connections();
+  // Monitor taps, `target → watcher`: a copy of what `target` receives goes to watcher.
+  readonly #taps = new Connections();
   readonly #slots = new SlotTable();
   readonly #sinks: (ClientNotifications | undefined)[] = [];
   readonly #sorter: Sorter;
@@ -164,6 +166,7 @@ export class ServerKernel {
       this.#slots,
       this.#sinks,
       this.accounts,
+      this.#taps,
     );
   }
 
@@ -180,6 +183,14 @@ export class ServerKernel {
   /** Items sent or tasks scheduled that were lost because the server pool was full. */
   get lostCount(): number {
     return this.#lostCount;
+  }
+
+  /**
+   * Events dispatched since start (sent events that reached their date; tasks are not
+   * counted): the health figure of the web page, a rate once sampled twice.
+   */
+  get eventCount(): number {
+    return this.#router.eventCount;
   }
 
   /** Items waiting in the sorter. */
@@ -528,6 +539,29 @@ export class ServerKernel {
     return this.#cnx.isConnected(src, dst);
   }
 
+  // ---- Monitoring (not a MidiShare call)
+
+  /**
+   * Starts (`state` true) or stops a monitor tap: application `ref` of `client` then
+   * receives a copy of every event that `target` receives (an application, a driver,
+   * or 0 for what goes to the hardware ports), with the port it arrives with there,
+   * after `target`'s filter and through `ref`'s own. No connection changes, so
+   * `MidiIsConnected` and `ServerStatus` stay true; a copy is never tapped again. The
+   * tap goes when either side closes.
+   */
+  MonitorTap(
+    client: number,
+    ref: number,
+    target: number,
+    state: boolean,
+  ): void {
+    const refs = this.#refs;
+    if (refs.kind[ref] !== KIND_APPL || refs.owner[ref] !== client) return;
+    if (ref === target || target < 0 || target >= REFNUM_COUNT) return;
+    if (state && refs.isOpen(target)) this.#taps.connect(target, ref);
+    else if (!state) this.#taps.disconnect(target, ref);
+  }
+
   // ---- Sending and tasks (spec §7.12, §7.15). Real-time safe.
 
   /**
@@ -706,6 +740,7 @@ export class ServerKernel {
         ...(refs.kind[r] === KIND_DRIVER ? { version: refs.version[r] } : {}),
         connectedTo: dests.sort((a, b) => a - b),
         ...(slots.length > 0 ? { slots } : {}),
+        ...this.#tapsOf(r),
         counters: {
           quotaLosses: accounts.ref(r, R_QUOTA_LOSSES),
           lateDrops: accounts.ref(r, R_LATE_DROPS),
@@ -743,12 +778,22 @@ export class ServerKernel {
         lateDrops: this.accounts.total(C_LATE_DROPS),
         slowDrops: this.accounts.total(C_SLOW_DROPS),
       },
+      eventCount: this.#router.eventCount,
       refnums: entries,
       clients,
     });
   }
 
   // ---- Internals
+
+  /** `{ taps: [targets] }` when `watcher` taps something, else nothing. */
+  #tapsOf(watcher: number): { taps?: number[] } {
+    const targets = [];
+    for (let t = 0; t < REFNUM_COUNT; t++) {
+      if (this.#taps.isConnected(t, watcher)) targets.push(t);
+    }
+    return targets.length > 0 ? { taps: targets } : {};
+  }
 
   #isSlot(drv: number, slot: number): boolean {
     return this.#refs.kind[drv] === KIND_DRIVER &&
@@ -758,6 +803,7 @@ export class ServerKernel {
   /** Removes a refnum's connections and pending items, then frees it. */
   #forget(ref: number): void {
     this.#cnx.removeAll(ref);
+    this.#taps.removeAll(ref);
     this.#sorter.removeSender(ref, this.#freeCell);
     this.#refs.release(ref);
   }
@@ -800,6 +846,7 @@ export class ServerKernel {
   #sleep(): void {
     const refs = this.#refs;
     this.#cnx.removeAll(0);
+    this.#taps.removeAll(0);
     refs.release(0);
     this.#isAwake = false;
     for (let r = MidiShareDriverRef - 1; r >= 1; r--) {

@@ -375,4 +375,13 @@ export class RemotePort implements ServerPort<true> {
     w.u8(role);
     rt.send();
   }
+
+  MonitorTap(refNum: number, target: number, state: boolean): void {
+    const rt = this.#rt;
+    const w = rt.beginCall(36, false);
+    w.i16(refNum);
+    w.i16(target);
+    w.bool(state);
+    rt.send();
+  }
 }

@@ -227,5 +227,12 @@ export function dispatchCall(
       k.SetNetworkRole(client, refNum, role);
       return;
     }
+    case 36: {
+      const refNum = r.i16();
+      const target = r.i16();
+      const state = r.bool();
+      k.MonitorTap(client, refNum, target, state);
+      return;
+    }
   }
 }

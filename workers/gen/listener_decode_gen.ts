@@ -182,6 +182,11 @@ export function decodeCallArgs(
       out.i16(r.i16());
       out.u8(r.u8());
       return true;
+    case 36: // MonitorTap
+      out.i16(r.i16());
+      out.i16(r.i16());
+      out.bool(r.bool());
+      return true;
     default:
       return false;
   }

@@ -161,4 +161,6 @@ export interface ServerPort<IsAsync extends boolean> {
   ): void;
   /** `SetNetworkRole` on the server (call 35): takes effect in call order. */
   SetNetworkRole(refNum: number, role: number): void;
+  /** `MonitorTap` on the server (call 36): takes effect in call order. */
+  MonitorTap(refNum: number, target: number, state: boolean): void;
 }

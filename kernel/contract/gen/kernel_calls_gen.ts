@@ -104,4 +104,11 @@ export interface KernelCalls {
   ): void;
   /** `SetNetworkRole` (call 35). */
   SetNetworkRole(client: number, refNum: number, role: number): void;
+  /** `MonitorTap` (call 36). */
+  MonitorTap(
+    client: number,
+    refNum: number,
+    target: number,
+    state: boolean,
+  ): void;
 }

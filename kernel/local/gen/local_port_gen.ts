@@ -320,4 +320,9 @@ export class LocalPort implements ServerPort<false> {
     this.#kernel.SetNetworkRole(this.#host.clientId, refNum, role);
     this.#host.afterCall();
   }
+
+  MonitorTap(refNum: number, target: number, state: boolean): void {
+    this.#kernel.MonitorTap(this.#host.clientId, refNum, target, state);
+    this.#host.afterCall();
+  }
 }
