@@ -9,6 +9,8 @@
 import * as demo from "./demo.ts";
 import * as connect from "./connect.ts";
 import * as display from "./display.ts";
+import * as play from "./play.ts";
+import * as record from "./record.ts";
 import * as serve from "./serve.ts";
 import * as status from "./status.ts";
 
@@ -32,6 +34,8 @@ const COMMANDS: Record<string, Command> = {
     summary: "print every event an application receives",
     run: display.run,
   },
+  play: { summary: "play a MIDI file", run: play.run },
+  record: { summary: "record what arrives into a MIDI file", run: record.run },
   demo: {
     summary: "two in-process applications exchange notes",
     run: demo.run,
