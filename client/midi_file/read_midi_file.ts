@@ -262,8 +262,17 @@ function dataByte(r: ByteReader): number {
 }
 
 /**
- * The tempo map of tracks dated in ticks: their `typeTempo` and `typeTimeSign`
- * events.
+ * Makes the tempo map of tracks dated in ticks from their `typeTempo` and
+ * `typeTimeSign` events (a tempo of 0 is ignored).
+ *
+ * `readMidiFile` gives the map of the file it reads; this is for sequences a
+ * program builds or edits in ticks.
+ *
+ * @param ms the client whose pool holds the tracks
+ * @param division ticks per quarter note, or an SMPTE division
+ * @param tracks sequences dated in ticks
+ * @returns the tempo map
+ * @throws {RangeError} when the division is invalid
  */
 export function tempoMapOf(
   ms: MidiShareCalls<boolean>,
