@@ -352,3 +352,37 @@ Deno.test("createTempoMap() converts bars and beats through time signature chang
   assert.equal(smpte.ticksToMs(1000), 1000); // 25 frames of 40 ticks
   assert.throws(() => createTempoMap({ division: 0 }), RangeError);
 });
+
+Deno.test("readMidiFile() answers 3000 mutations of a good file with a file or a SyntaxError, and frees what it read", () => {
+  const seed = 0x5eed;
+  let a = seed;
+  const next = () => {
+    // mulberry32: deterministic, the seed is in the failure message.
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ms = kernel();
+  const free = ms.MidiFreeSpace();
+  const good = smf(1, 96, TRACK, [0x00, 0x90, 60, 1, 0x00, 0xff, 0x2f, 0]);
+  for (let round = 0; round < 3000; round++) {
+    const bytes = good.slice();
+    for (let k = 1 + Math.floor(next() * 4); k > 0; k--) {
+      bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+    }
+    try {
+      const file = readMidiFile(ms, bytes);
+      for (const track of file.tracks) ms.MidiFreeSeq(track);
+    } catch (error) {
+      // A valid file may also last longer than dates in ms can count.
+      const isTooLong = error instanceof RangeError &&
+        /passes 2\^32/.test(error.message);
+      assert.ok(
+        error instanceof SyntaxError || isTooLong,
+        `seed ${seed}, round ${round}: ${error}`,
+      );
+    }
+    assert.equal(ms.MidiFreeSpace(), free, `seed ${seed}, round ${round}`);
+  }
+});
