@@ -7,9 +7,13 @@
  */
 
 import * as demo from "./demo.ts";
+import * as clock from "./clock.ts";
 import * as connect from "./connect.ts";
 import * as display from "./display.ts";
 import * as inet from "./inet.ts";
+import * as echo from "./echo.ts";
+import * as play from "./play.ts";
+import * as record from "./record.ts";
 import * as serve from "./serve.ts";
 import * as status from "./status.ts";
 import * as web from "./web.ts";
@@ -42,6 +46,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "serve the patchbay page: graph, monitor, health",
     run: web.run,
   },
+  play: { summary: "play a MIDI file", run: play.run },
+  record: { summary: "record what arrives into a MIDI file", run: record.run },
+  clock: { summary: "send MIDI clock and a metronome click", run: clock.run },
+  echo: { summary: "echo every note it receives (msEcho)", run: echo.run },
   demo: {
     summary: "two in-process applications exchange notes",
     run: demo.run,

@@ -112,11 +112,13 @@ export interface JackServer extends AsyncDisposable {
   env: Record<string, string>;
 }
 
-/** Starts `jackd -d dummy` (no sound card) under its own server name and waits for it. */
-export async function startJack(): Promise<JackServer> {
-  // One fixed name: JACK keeps a registry slot per server name and runs out of them
-  // when servers keep getting new ones. The hardware tests run one after another.
-  const name = "midishare-test";
+/**
+ * Starts `jackd -d dummy` (no sound card) under its own server name and waits for
+ * it. A test file run in parallel with `rtmidi_test.ts` passes a `name` of its own.
+ */
+export async function startJack(name = "midishare-test"): Promise<JackServer> {
+  // Fixed names: JACK keeps a registry slot per server name and runs out of them
+  // when servers keep getting new ones. The tests of one file run one after another.
   const env = { JACK_DEFAULT_SERVER: name, JACK_NO_AUDIO_RESERVATION: "1" };
   const child = new Deno.Command("jackd", {
     // Real-time scheduling where allowed: a JACK server starved by the other tests

@@ -1,0 +1,311 @@
+// Command-line code prints to the terminal by design (STYLE.md §8).
+// deno-lint-ignore-file no-console
+/**
+ * `midishare clock`: a MIDI clock and metronome source: Start (or Song Position
+ * and Continue), 24 clocks a quarter note at their exact dates, Stop, and a
+ * click on every beat.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import {
+  createClient,
+  isMidiShareError,
+  type MidiEvRef,
+  type MidiShareClient,
+  typeClock,
+  typeContinue,
+  typeNote,
+  typeSongPos,
+  typeStart,
+  typeStop,
+} from "@midishare/client";
+import {
+  clockDate,
+  CLOCKS_PER_QUARTER,
+  type ClockSegment,
+  parseTempo,
+  retempo,
+  songPosition,
+} from "./_clock_schedule.ts";
+import { portOf, refnumOf } from "./_targets.ts";
+
+const HELP = `Usage: midishare clock [options]
+
+Sends MIDI clock, 24 a quarter note, each at its exact date rounded to the
+millisecond (the dates never drift), after a Start (or a Song Position and a
+Continue), and a Stop at the end; and a click on every beat. Without --to it
+sends to MidiShare's hardware ports. Runs until Ctrl-C, --duration or --bars.
+On a terminal, keys control it: space stops and continues, + and - change the
+tempo by 1, q quits.
+
+Options:
+  --tempo BPM        quarter notes a minute, 1..1000, up to 3 decimals
+                     (default 120)
+  --to DEST          send to this application (a refnum or an exact name)
+                     instead of the hardware ports; repeat for several
+  --port PORT        the MidiShare port (a number or a slot's name; default 0)
+  --position N       start at song position N (sixteenth notes from the start)
+  --beats N          beats a bar; the first of each bar is accented (default 4)
+  --click-chan N     the clicks' channel, 1..16 (default 10)
+  --click-note N     the note of a beat (default 37)
+  --accent-note N    the note of the first beat of a bar (default 36)
+  --no-click         no clicks
+  --no-clock         clicks only: no clock, start or stop
+  --duration MS      stop after MS milliseconds
+  --bars N           stop after N bars
+  --name NAME        the application's name (default "clock")
+  --socket PATH      the server's socket (default: this user's; started if needed)
+  -h, --help         show this help`;
+
+/** What the clock sends; see HELP. */
+interface ClockOptions {
+  milliBpm: number;
+  position: number;
+  beats: number;
+  clickChan: number;
+  clickNote: number;
+  accentNote: number;
+  hasClick: boolean;
+  hasClock: boolean;
+  durationMs: number | null;
+  bars: number | null;
+}
+
+/** Runs the tool; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  let values;
+  let options: ClockOptions;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        tempo: { type: "string", default: "120" },
+        to: { type: "string", multiple: true, default: [] },
+        port: { type: "string", default: "0" },
+        position: { type: "string", default: "0" },
+        beats: { type: "string", default: "4" },
+        "click-chan": { type: "string", default: "10" },
+        "click-note": { type: "string", default: "37" },
+        "accent-note": { type: "string", default: "36" },
+        "no-click": { type: "boolean" },
+        "no-clock": { type: "boolean" },
+        duration: { type: "string" },
+        bars: { type: "string" },
+        name: { type: "string", default: "clock" },
+        socket: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+    const int = (name: string, text: string, min: number, max: number) => {
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || n < min || n > max) {
+        throw new Error(`Invalid --${name} "${text}": expected ${min}..${max}`);
+      }
+      return n;
+    };
+    const milliBpm = parseTempo(values.tempo);
+    if (milliBpm === null) throw new Error(`Invalid --tempo "${values.tempo}"`);
+    options = {
+      milliBpm,
+      position: int("position", values.position, 0, 16383),
+      beats: int("beats", values.beats, 1, 64),
+      clickChan: int("click-chan", values["click-chan"], 1, 16) - 1,
+      clickNote: int("click-note", values["click-note"], 0, 127),
+      accentNote: int("accent-note", values["accent-note"], 0, 127),
+      hasClick: !values["no-click"],
+      hasClock: !values["no-clock"],
+      durationMs: values.duration === undefined
+        ? null
+        : int("duration", values.duration, 1, 2 ** 31),
+      bars: values.bars === undefined
+        ? null
+        : int("bars", values.bars, 1, 1_000_000),
+    };
+  } catch (error) {
+    console.error(`${(error as Error).message} (see "midishare clock --help")`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const ms = createClient({
+    name: "clock",
+    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+  });
+  try {
+    const ref = await ms.MidiOpen(values.name);
+    if (ref < 0) throw new RangeError("Cannot open the application: no refnum");
+    const port = await portOf(ms, values.port);
+    const targets = [];
+    for (const to of values.to) targets.push(await refnumOf(ms, to));
+    for (const to of targets.length === 0 ? [0] : targets) {
+      ms.MidiConnect(ref, to, true);
+    }
+    await ms.MidiShare(); // connected
+    console.log(
+      `clock: refnum ${ref}, ${values.tempo} bpm to ${
+        targets.length === 0 ? "the hardware ports" : targets.join(", ")
+      }, port ${port} (Ctrl-C to stop)`,
+    );
+    return await runClock(ms, ref, port, options);
+  } catch (error) {
+    if (!(error instanceof RangeError || isMidiShareError(error))) throw error;
+    console.error(error.message);
+    return 1;
+  } finally {
+    await ms.close();
+  }
+}
+
+/** How far ahead events are sent, and how often. */
+const LOOKAHEAD_MS = 100;
+const PERIOD_MS = 25;
+/** From a command to its first event. */
+const START_DELAY_MS = 20;
+
+/** Sends until the end, Ctrl-C, q or the loss of the server; the exit code. */
+async function runClock(
+  ms: MidiShareClient,
+  ref: number,
+  port: number,
+  o: ClockOptions,
+): Promise<number> {
+  const send = (type: number, date: number, fields: number[] = []) => {
+    const e = ms.MidiNewEv(type);
+    if (e === null) return;
+    fields.forEach((v, i) => ms.MidiSetField(e, i, v));
+    e.port = port;
+    e.chan = o.clickChan;
+    ms.MidiSendAt(ref, e, date);
+    last = date;
+  };
+  const done = Promise.withResolvers<void>();
+  const task: MidiEvRef = { value: null };
+  let last = ms.MidiGetTime();
+  let next = o.position * 6;
+  let segment: ClockSegment = { date: 0, index: next, milliBpm: o.milliBpm };
+  let isRunning = false;
+  const endIndex = o.bars === null
+    ? Infinity
+    : next + o.bars * o.beats * CLOCKS_PER_QUARTER;
+  let endDate = Infinity;
+  let durationMs = o.durationMs; // counted from the first start
+
+  /** Sends every clock (and click) dated before `horizon`. */
+  const fill = (horizon: number) => {
+    while (isRunning) {
+      const date = clockDate(segment, next);
+      if (date >= horizon) return;
+      if (next >= endIndex || date >= endDate) {
+        stop();
+        done.resolve();
+        return;
+      }
+      if (o.hasClock) send(typeClock, date);
+      if (o.hasClick && next % CLOCKS_PER_QUARTER === 0) {
+        const isAccent = (next / CLOCKS_PER_QUARTER) % o.beats === 0;
+        send(typeNote, date, [
+          isAccent ? o.accentNote : o.clickNote,
+          isAccent ? 120 : 90,
+          30,
+        ]);
+      }
+      next++;
+    }
+  };
+  const tick = (date: number) => {
+    task.value = null;
+    if (!isRunning) return;
+    const now = ms.MidiGetTime();
+    fill((((now - date) | 0) > 0 ? now : date) + LOOKAHEAD_MS);
+    if (isRunning) task.value = ms.MidiTask(tick, date + PERIOD_MS, ref);
+  };
+  const start = () => {
+    if (isRunning) return;
+    // Continue from the next sixteenth: a song position counts sixteenths.
+    next = Math.ceil(next / 6) * 6;
+    const date = ms.MidiGetTime() + START_DELAY_MS;
+    segment = { date, index: next, milliBpm: segment.milliBpm };
+    if (durationMs !== null) [endDate, durationMs] = [date + durationMs, null];
+    if (o.hasClock) {
+      if (next === 0) send(typeStart, date);
+      else {
+        const position = songPosition(next);
+        send(typeSongPos, date, [position & 0x7f, position >> 7]);
+        send(typeContinue, date);
+      }
+    }
+    isRunning = true;
+    tick(date - START_DELAY_MS);
+  };
+  const stop = () => {
+    if (!isRunning) return;
+    isRunning = false;
+    ms.MidiForgetTask(task);
+    if (o.hasClock) send(typeStop, clockDate(segment, next));
+  };
+  const setTempo = (milliBpm: number) => {
+    segment = retempo(segment, next, milliBpm);
+    console.log(`clock: ${milliBpm / 1000} bpm`);
+  };
+
+  const onInterrupt = () => done.resolve();
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const keys = readKeys((key) => {
+    if (key === " ") isRunning ? stop() : start();
+    else if (key === "+" || key === "=") {
+      setTempo(Math.min(1_000_000, segment.milliBpm + 1000));
+    } else if (key === "-") setTempo(Math.max(1000, segment.milliBpm - 1000));
+    else if (key === "q" || key === "\x03") done.resolve();
+  });
+  start();
+  try {
+    const loss = await Promise.race([done.promise.then(() => null), ms.lost]);
+    if (loss !== null) {
+      console.error(loss.message);
+      return 1;
+    }
+    stop();
+    await untilPast(ms, ref, last);
+    ms.MidiClose(ref);
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    keys.stop();
+  }
+}
+
+/** Resolves once `date` is past (what was sent has gone out). */
+function untilPast(
+  ms: MidiShareClient,
+  ref: number,
+  date: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms.MidiTask(() => resolve(), date + 1, ref) === null) resolve();
+  });
+}
+
+/** Calls `onKey` for each key typed, when standard input is a terminal. */
+function readKeys(onKey: (key: string) => void): { stop(): void } {
+  if (!Deno.stdin.isTerminal()) return { stop() {} };
+  Deno.stdin.setRaw(true, { cbreak: true });
+  const reader = Deno.stdin.readable.getReader();
+  (async () => {
+    const decoder = new TextDecoder();
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      for (const key of decoder.decode(value)) onKey(key);
+    }
+  })().catch(() => {}); // Standard input closed: no more keys, nothing to do.
+  return {
+    stop() {
+      reader.cancel().catch(() => {}); // Already closed.
+      Deno.stdin.setRaw(false);
+    },
+  };
+}

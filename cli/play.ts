@@ -1,0 +1,195 @@
+// Command-line code prints to the terminal by design (STYLE.md §8).
+// deno-lint-ignore-file no-console
+/**
+ * `midishare play`: plays a Standard MIDI File to the hardware ports or to
+ * applications, through the player library.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { createClient, isMidiShareError } from "@midishare/client";
+import { openPlayer, type Player } from "@midishare/client/player";
+import { portOf, refnumOf } from "./_targets.ts";
+
+const HELP = `Usage: midishare play [options] FILE.mid
+
+Plays a Standard MIDI File (format 0 or 1) at the dates of its tempo map,
+through an application named "play". Without --to it plays to MidiShare's
+hardware ports (refnum 0), each event on the port of its track, or on --port.
+Ends at the end of the file, or on Ctrl-C (notes left on get a Note Off). On a
+terminal, a progress line shows the position. When the server is lost, says so
+in one line on standard error and exits with code 1.
+
+Options:
+  --to DEST         play to this application (a refnum or an exact name);
+                    repeat for several
+  --port PORT       send every event on this MidiShare port: a number, or the
+                    name of a driver's slot (such as a JACK port "synth:in")
+  --start POS       start at POS: milliseconds ("12500"), or BAR[:BEAT[:UNIT]]
+                    ("5:3" is bar 5, beat 3; units are ticks)
+  --loop            play again from the start (or --start) until Ctrl-C
+  --tempo-scale X   play X times as fast (0.1..10; default 1)
+  --name NAME       the application's name (default "play")
+  --socket PATH     the server's socket (default: this user's; started if needed)
+  -h, --help        show this help`;
+
+/** Runs the tool; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        to: { type: "string", multiple: true, default: [] },
+        port: { type: "string" },
+        start: { type: "string" },
+        loop: { type: "boolean" },
+        "tempo-scale": { type: "string", default: "1" },
+        name: { type: "string", default: "play" },
+        socket: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (!parsed.values.help && parsed.positionals.length !== 1) {
+      throw new Error("Expected one MIDI file");
+    }
+  } catch (error) {
+    console.error(`${(error as Error).message} (see "midishare play --help")`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const scale = Number(values["tempo-scale"]);
+  const start = parseStart(values.start);
+  if (!(scale >= 0.1 && scale <= 10) || start === undefined) {
+    console.error(
+      `Invalid ${start === undefined ? "--start" : "--tempo-scale"} ` +
+        `(see "midishare play --help")`,
+    );
+    return 2;
+  }
+  const path = positionals[0]!;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    console.error(`Cannot read "${path}": ${(error as Error).message}`);
+    return 1;
+  }
+  const ms = createClient({
+    name: "play",
+    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+  });
+  try {
+    const player = await openPlayer(ms, values.name);
+    try {
+      player.load(bytes);
+      if (values.port !== undefined) {
+        player.setPort(await portOf(ms, values.port));
+      }
+      const targets = [];
+      for (const to of values.to) targets.push(await refnumOf(ms, to));
+      for (const to of targets.length === 0 ? [0] : targets) {
+        ms.MidiConnect(player.refNum, to, true);
+      }
+      await ms.MidiShare(); // the connections are made
+      player.setTempoScale(scale);
+      if (values.loop) player.setLoop(true, { startTick: at(player, start) });
+      player.setPositionTicks(at(player, start));
+      console.log(
+        `play: "${path}", ${
+          (player.state().durationMs / 1000).toFixed(1)
+        } s, ` +
+          `refnum ${player.refNum} to ${
+            targets.length === 0 ? "the hardware ports" : targets.join(", ")
+          } (Ctrl-C to stop)`,
+      );
+      return await playToEnd(ms, player);
+    } catch (error) {
+      await player.close();
+      throw error;
+    }
+  } catch (error) {
+    if (
+      !(error instanceof RangeError || error instanceof SyntaxError ||
+        isMidiShareError(error))
+    ) throw error;
+    console.error(error.message);
+    return 1;
+  } finally {
+    await ms.close();
+  }
+}
+
+/** A start position: ms, or bar and beat; undefined when it is not one. */
+type Start = { ms: number } | { bar: number; beat: number; unit: number };
+
+function parseStart(text: string | undefined): Start | undefined {
+  if (text === undefined) return { ms: 0 };
+  if (/^\d+(\.\d+)?$/.test(text)) return { ms: Number(text) };
+  const m = /^(\d+)(?::(\d+)(?::(\d+))?)?$/.exec(text.replace(/^bar/, ""));
+  if (m === null || Number(m[1]) < 1) return undefined;
+  return {
+    bar: Number(m[1]),
+    beat: Number(m[2] ?? 1),
+    unit: Number(m[3] ?? 0),
+  };
+}
+
+/** The tick of a start position in the player's file. */
+function at(player: Player, start: Start): number {
+  const map = player.tempoMap!;
+  return "ms" in start ? map.msToTicks(start.ms) : map.barBeatToTicks(start);
+}
+
+/** Plays until the end, Ctrl-C or the loss of the server; the exit code. */
+async function playToEnd(
+  ms: ReturnType<typeof createClient>,
+  player: Player,
+): Promise<number> {
+  const interrupted = Promise.withResolvers<void>();
+  const onInterrupt = () => interrupted.resolve();
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const progress = Deno.stdout.isTerminal()
+    ? setInterval(() => showProgress(player), 100)
+    : undefined;
+  player.resume();
+  try {
+    const loss = await Promise.race([
+      player.whenStopped().then(() => null),
+      interrupted.promise.then(() => null),
+      ms.lost,
+    ]);
+    if (loss !== null) {
+      if (progress !== undefined) console.log();
+      console.error(loss.message);
+      return 1;
+    }
+    await player.close();
+    return 0;
+  } finally {
+    clearInterval(progress);
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    if (progress !== undefined) {
+      await Deno.stdout.write(new TextEncoder().encode("\r\x1b[K"));
+    }
+  }
+}
+
+function showProgress(player: Player): void {
+  const s = player.state();
+  const clock = (ms: number) =>
+    `${Math.floor(ms / 60000)}:${
+      ((ms % 60000) / 1000).toFixed(1).padStart(4, "0")
+    }`;
+  const bpm = (60_000_000 / s.usPerQuarter).toFixed(0);
+  const line =
+    `\r${clock(s.ms)} / ${clock(s.durationMs)}  bar ${s.barBeat.bar}` +
+    ` beat ${s.barBeat.beat}  ${bpm} bpm${s.isLooping ? "  loop" : ""}\x1b[K`;
+  Deno.stdout.writeSync(new TextEncoder().encode(line));
+}
