@@ -65,7 +65,11 @@ export interface ClientRuntimeOptions {
   serverCommand?: string[];
   /** Name given to the server in its log. */
   name?: string;
-  /** How long to wait for a server to come up, in ms; default 10 000. */
+  /**
+   * How long to wait for a server to come up, in ms; default 30 000 (a server
+   * started from JSR for the first time is downloaded first). A server that exits
+   * with an error fails the start at once.
+   */
   startTimeoutMs?: number;
 }
 
@@ -76,10 +80,34 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** The JSR package whose entry point is the whole system (server, drivers, tools). */
+export const SERVER_PACKAGE = "@midishare/midishare";
+
+/** Where this module lies in a JSR package: `/@midishare/transport/<version>/...`. */
+const JSR_PATH = /\/@midishare\/transport\/([0-9][0-9A-Za-z.+-]*)\/[^/]+\.ts$/;
+
+/**
+ * The `jsr:` specifier of the server package at the version of this module, when
+ * this module was loaded from a JSR registry (jsr.io or the one `JSR_URL` names);
+ * null otherwise. Every package of the workspace is published at one version.
+ * @param moduleUrl the URL of this module (default `import.meta.url`)
+ */
+export function serverPackageSpecifier(
+  moduleUrl: string = import.meta.url,
+): string | null {
+  const url = new URL(moduleUrl);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  const match = JSR_PATH.exec(url.pathname);
+  return match === null ? null : `jsr:${SERVER_PACKAGE}@${match[1]}`;
+}
+
 /**
  * The command that starts a server: `MIDISHARE_SERVER_COMMAND` (a JSON array) if set;
  * this binary's `serve` when it is the compiled MidiShare; `main.ts serve` beside this
- * checkout; otherwise the `midishare` binary on the PATH (a client loaded from JSR).
+ * checkout; for a client loaded from JSR, Deno running the server package of the
+ * same version (`deno run -A --unstable-net jsr:@midishare/midishare@<version>
+ * serve`, without the configuration or lock file of the directory it starts in);
+ * otherwise the `midishare` command on the PATH.
  */
 export function defaultServerCommand(): string[] {
   const env = Deno.env.get("MIDISHARE_SERVER_COMMAND");
@@ -90,6 +118,19 @@ export function defaultServerCommand(): string[] {
   const main = new URL("../main.ts", import.meta.url);
   if (main.protocol === "file:") {
     return [exe, "run", "-A", main.pathname, "serve"];
+  }
+  const server = serverPackageSpecifier();
+  if (server !== null) {
+    return [
+      exe,
+      "run",
+      "-A",
+      "--unstable-net",
+      "--no-config",
+      "--no-lock",
+      server,
+      "serve",
+    ];
   }
   return ["midishare", "serve"];
 }
@@ -410,26 +451,53 @@ export class ClientRuntime implements StubRuntime {
     if (already !== null) return already;
     const [cmd, ...args] = this.#options.serverCommand ??
       defaultServerCommand();
-    logDebug(`starting a MidiShare server: ${cmd} ${args.join(" ")}`);
-    const child = new Deno.Command(cmd!, {
-      args: [...args, "--socket", path, "--log-file", `${path}.log`],
+    const log = `${path}.log`;
+    const argv = [cmd!, ...args, "--socket", path, "--log-file", log];
+    logDebug(`starting a MidiShare server: ${argv.join(" ")}`);
+    await Deno.writeTextFile(
+      log,
+      `${new Date().toISOString()} starting a MidiShare server: ${
+        argv.join(" ")
+      }\n`,
+      { append: true, mode: 0o600 },
+    );
+    // What the server prints before it opens its log (a module it cannot load, a
+    // bad option) goes to the log too: Deno.Command cannot redirect to a file.
+    const child = new Deno.Command("/bin/sh", {
+      args: [
+        "-c",
+        'umask 077; log=$1; shift; exec "$@" 2>>"$log"',
+        "midishare",
+        log,
+        ...argv,
+      ],
+      // A log file is no terminal: no colour codes in it.
+      env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "null",
       stderr: "null",
       detached: true,
     }).spawn();
     child.unref();
-    const deadline = Date.now() + (this.#options.startTimeoutMs ?? 10_000);
+    const exit = { code: null as number | null };
+    child.status.then((status) => exit.code = status.code);
+    const timeoutMs = this.#options.startTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const conn = await this.#tryConnect();
       if (conn !== null) return conn;
+      // Status 0: another server holds the lock and is about to listen.
+      if (exit.code !== null && exit.code !== 0) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const what = exit.code !== null && exit.code !== 0
+      ? `exited with status ${exit.code} before it listened`
+      : `did not start within ${timeoutMs} ms`;
     throw new MidiShareError(
       "UNREACHABLE",
-      `The MidiShare server did not start within ${
-        this.#options.startTimeoutMs ?? 10_000
-      } ms: see ${path}.log`,
+      `The MidiShare server ${what}; the end of its log ${log}:\n${await logTail(
+        log,
+      )}`,
     );
   }
 
@@ -660,6 +728,18 @@ export class ClientRuntime implements StubRuntime {
       this.#exception || `The MidiShare server is unreachable: ${detail ?? ""}`,
     );
   }
+}
+
+/** The last lines of a log, indented, for an error message. */
+async function logTail(path: string, lineCount = 10): Promise<string> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    return `  (cannot read it: ${(error as Error).message})`;
+  }
+  return text.trimEnd().split("\n").slice(-lineCount).map((line) => `  ${line}`)
+    .join("\n");
 }
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
