@@ -3,11 +3,12 @@
 // directory with an empty DENO_DIR, a script importing `jsr:@midishare/client` starts
 // the server from the mirror and exchanges events with a second script (in a folder
 // of its own whose deno.json maps "@midishare/client" to JSR), and `deno install` of
-// the server package gives a `midishare` command that sees them.
+// the server package gives a `midishare` command that sees them and that the
+// systemd unit runs.
 
 import assert from "node:assert/strict";
 import { startRegistry, unfurl } from "./_registry.ts";
-import { isListening, waitFor } from "./_harness.ts";
+import { isListening, terminate, waitFor } from "./_harness.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const DENO = Deno.execPath();
@@ -106,9 +107,10 @@ Deno.test("a script outside the checkout runs jsr:@midishare/client from a regis
   );
   // Nothing of this machine's Deno setup or of the checkout: an empty DENO_DIR and
   // home, the mirror as the registry, a private socket.
+  const home = `${tmp}/home`;
   const env = {
     PATH: `${DENO.slice(0, DENO.lastIndexOf("/"))}:/usr/bin:/bin`,
-    HOME: `${tmp}/home`,
+    HOME: home,
     DENO_DIR: `${tmp}/deno_dir`,
     JSR_URL: registry.url,
     MIDISHARE_SOCKET: socketPath,
@@ -211,13 +213,13 @@ Deno.test("a script outside the checkout runs jsr:@midishare/client from a regis
           "-A",
           "--unstable-net",
           "--root",
-          `${tmp}/install`,
+          `${home}/.deno`,
           "-n",
           "midishare",
           "jsr:@midishare/midishare",
         ]).output();
         assert.equal(install.code, 0, text(install.stderr));
-        const status = await command(`${tmp}/install/bin/midishare`, [
+        const status = await command(`${home}/.deno/bin/midishare`, [
           "status",
           "--json",
         ]).output();
@@ -262,6 +264,69 @@ Deno.test("a script outside the checkout runs jsr:@midishare/client from a regis
       },
     );
 
+    await t.step(
+      "the systemd unit's command, run as the unit runs it, serves until SIGTERM",
+      async () => {
+        const unit = await Deno.readTextFile(
+          `${ROOT}scripts/midishare.service`,
+        );
+        const setting = (key: string) =>
+          new RegExp(`^${key}=(.*)$`, "m").exec(unit)?.[1]?.replaceAll(
+            "%h",
+            home,
+          );
+        const [exe, ...args] = setting("ExecStart")!.split(" ");
+        const path = /^PATH=(.*)$/.exec(setting("Environment")!)![1]!;
+        // Deno's installer keeps deno beside the commands it installs.
+        await Deno.symlink(DENO, `${home}/.deno/bin/deno`);
+        const runtime = `${tmp}/user-runtime`;
+        await Deno.mkdir(runtime, { mode: 0o700 });
+        // What a user manager gives its services, and this test's registry.
+        const unitEnv = {
+          HOME: home,
+          PATH: path,
+          XDG_RUNTIME_DIR: runtime,
+          DENO_DIR: env.DENO_DIR,
+          JSR_URL: env.JSR_URL,
+          NO_COLOR: "1",
+        };
+        const service = new Deno.Command(exe!, {
+          args,
+          env: unitEnv,
+          clearEnv: true,
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+          signal: AbortSignal.timeout(CHILD_MS),
+        }).spawn();
+        const output = service.output();
+        const socket = `${runtime}/midishare/midishare.sock`;
+        try {
+          await waitFor(
+            () => isListening(socket),
+            "the unit's server to listen",
+            60_000,
+          );
+          const status = await new Deno.Command(exe!, {
+            args: ["status", "--json"],
+            env: unitEnv,
+            clearEnv: true,
+            stdin: "null",
+            signal: AbortSignal.timeout(CHILD_MS),
+          }).output();
+          assert.equal(status.code, 0, text(status.stderr));
+          const json = JSON.parse(text(status.stdout));
+          assert.equal(json.pid, service.pid);
+          assert.equal(json.socket, socket);
+        } finally {
+          await terminate(service);
+        }
+        const { code, stderr } = await output;
+        assert.equal(code, 0, text(stderr));
+        assert.match(text(stderr), /stopping: signal received/);
+      },
+    );
+
     const asked = registry.requests.map((r) => r.path);
     // `deno install` asks for the package's lock file, which it may lack.
     const missed = registry.requests.filter((r) =>
@@ -282,9 +347,6 @@ Deno.test("a script outside the checkout runs jsr:@midishare/client from a regis
     for (const pid of await serversOn(socketPath)) {
       Deno.kill(pid, "SIGKILL");
     }
-    await Deno.copyFile(`${tmp}/install/bin/midishare`, "/tmp/reg.bin").catch(
-      () => {},
-    );
     await Deno.remove(tmp, { recursive: true });
   }
 });
