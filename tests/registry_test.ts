@@ -340,12 +340,21 @@ Deno.test("a script outside the checkout runs jsr:@midishare/client from a regis
   } finally {
     const stray = listener as Deno.ChildProcess | null;
     if (stray !== null) {
-      stray.kill("SIGKILL");
+      try {
+        stray.kill("SIGKILL");
+      } catch {
+        // It ended already.
+      }
       await stray.status;
     }
-    // The server runs detached: stop whatever still serves the test's socket.
+    // The auto-started server runs detached: stop it if it still serves. (The
+    // unit's server is a child of its step, which stops it.)
     for (const pid of await serversOn(socketPath)) {
-      Deno.kill(pid, "SIGKILL");
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // It ended meanwhile.
+      }
     }
     await Deno.remove(tmp, { recursive: true });
   }
