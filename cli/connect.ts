@@ -7,13 +7,13 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   createClient,
   isMidiShareError,
   MIDIerrIndex,
   type MidiShareClient,
 } from "@midishare/client";
+import { integerArgument, runCommand, UsageError } from "./_args.ts";
 import { run as status } from "./status.ts";
 
 const HELP = `Usage: midishare connect [options] [SOURCE DEST]
@@ -34,78 +34,106 @@ MidiShare's own images). It never starts a server.
 Options:
   -d, --disconnect   break instead of make
       --slot         work on a port-to-slot mapping
+      --rescan       read the hardware port lists now
       --socket PATH  the server's socket (default: this user's)
-  -h, --help         show this help`;
+  -l, --list         list (the same as no arguments)
+  -h, --help         show this help
+
+Exit code: 0 when done, 1 when the server does not run or refuses, or when
+there is nothing to disconnect; 2 for a bad command line.`;
+
+const SPEC = {
+  name: "connect",
+  help: HELP,
+  options: {
+    disconnect: { type: "boolean", short: "d" },
+    slot: { type: "boolean" },
+    rescan: { type: "boolean" },
+    socket: { type: "string" },
+    list: { type: "boolean", short: "l" },
+  },
+  positionals: { max: 3 },
+} as const;
 
 /** Runs the command; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        disconnect: { type: "boolean", short: "d" },
-        slot: { type: "boolean" },
-        rescan: { type: "boolean" },
-        socket: { type: "string" },
-        list: { type: "boolean", short: "l" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const socketArgs = values.socket === undefined
-    ? []
-    : ["--socket", values.socket];
-  if (values.rescan) return await rescan(values.socket);
-  if (positionals.length === 0) return await status(socketArgs);
-  const expected = values.slot ? 3 : 2;
-  if (positionals.length !== expected) {
-    console.error(
-      `Expected ${expected} arguments, got ${positionals.length}\n\n${HELP}`,
-    );
-    return 2;
-  }
-  const ms = createClient({
-    autoStart: false,
-    name: "connect",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
-  try {
-    const state = !values.disconnect;
-    if (values.slot) return await mapSlot(ms, positionals, state);
-    const [src, dst] = [
-      await refnum(ms, positionals[0]!),
-      await refnum(ms, positionals[1]!),
-    ];
-    ms.MidiConnect(src, dst, state);
-    const isConnected = await ms.MidiIsConnected(src, dst);
-    if (isConnected !== state) {
-      console.error(
-        `Cannot ${state ? "connect" : "disconnect"} ${src} and ${dst}: ` +
-          "an application and a driver cannot be connected",
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, async ({ values, positionals }) => {
+    const socketArgs = values.socket === undefined
+      ? []
+      : ["--socket", values.socket];
+    const action = values.rescan ? "--rescan" : values.list ? "--list" : null;
+    if (action !== null) {
+      if (positionals.length > 0 || values.slot || values.disconnect) {
+        throw new UsageError(`${action} takes no other argument`);
+      }
+      return values.rescan
+        ? await rescan(values.socket)
+        : await status(socketArgs);
+    }
+    if (positionals.length === 0 && !values.slot && !values.disconnect) {
+      return await status(socketArgs);
+    }
+    const expected = values.slot ? 3 : 2;
+    if (positionals.length !== expected) {
+      throw new UsageError(
+        `Expected ${expected} arguments (${
+          values.slot ? "PORT DRIVER SLOT" : "SOURCE DEST"
+        }), got ${positionals.length}`,
       );
-      return 1;
     }
-    console.log(`${src} -> ${dst}: ${state ? "connected" : "disconnected"}`);
-    return 0;
-  } catch (error) {
-    if (error instanceof RangeError || isMidiShareError(error)) {
-      console.error(error.message);
-      return 1;
+    const port = values.slot
+      ? integerArgument("port", positionals[0]!, 0, 255)
+      : 0;
+    // Refnums are checked before anything is asked: only names need the server.
+    for (const text of values.slot ? positionals.slice(1, 2) : positionals) {
+      if (/^\d+$/.test(text)) integerArgument("refnum", text, 0, 127);
     }
-    throw error;
-  } finally {
-    await ms.close();
+    const ms = createClient({
+      autoStart: false,
+      name: "connect",
+      ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+    });
+    try {
+      const state = !values.disconnect;
+      if (values.slot) return await mapSlot(ms, port, positionals, state);
+      return await connect(ms, positionals, state);
+    } catch (error) {
+      if (error instanceof RangeError || isMidiShareError(error)) {
+        console.error(error.message);
+        return 1;
+      }
+      throw error;
+    } finally {
+      await ms.close();
+    }
+  });
+}
+
+/** Connects or disconnects two applications (or drivers) given by refnum or name. */
+async function connect(
+  ms: MidiShareClient,
+  [srcText, dstText]: string[],
+  state: boolean,
+): Promise<number> {
+  const src = await refnum(ms, srcText!);
+  const dst = await refnum(ms, dstText!);
+  if (!state && !await ms.MidiIsConnected(src, dst)) {
+    console.error(
+      `Cannot disconnect ${src} from ${dst}: they are not connected`,
+    );
+    return 1;
   }
+  ms.MidiConnect(src, dst, state);
+  const isConnected = await ms.MidiIsConnected(src, dst);
+  if (isConnected !== state) {
+    console.error(
+      `Cannot ${state ? "connect" : "disconnect"} ${src} and ${dst}: ` +
+        "an application and a driver cannot be connected",
+    );
+    return 1;
+  }
+  console.log(`${src} -> ${dst}: ${state ? "connected" : "disconnected"}`);
+  return 0;
 }
 
 async function rescan(socketPath: string | undefined): Promise<number> {
@@ -149,13 +177,10 @@ async function refnum(ms: MidiShareClient, text: string): Promise<number> {
 
 async function mapSlot(
   ms: MidiShareClient,
-  [portText, driverText, slotText]: string[],
+  port: number,
+  [, driverText, slotText]: string[],
   state: boolean,
 ): Promise<number> {
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText!) || port > 255) {
-    throw new RangeError(`Invalid port "${portText}": expected 0..255`);
-  }
   const drvRef = await refnum(ms, driverText!);
   const infos = await ms.MidiGetDriverInfos(drvRef);
   if (infos === null) throw new RangeError(`Refnum ${drvRef} is not a driver`);
@@ -172,6 +197,12 @@ async function mapSlot(
     throw new RangeError(`Driver ${drvRef} has no slot "${slotText}"`);
   }
   const slot = { drvRef, slotRef };
+  if (!state && !await ms.MidiIsSlotConnected(port, slot)) {
+    console.error(
+      `Cannot unmap port ${port} from ${infos.name} slot ${slotRef}: it is not mapped`,
+    );
+    return 1;
+  }
   ms.MidiConnectSlot(port, slot, state);
   await ms.MidiIsSlotConnected(port, slot);
   console.log(

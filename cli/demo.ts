@@ -7,7 +7,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   createKernel,
   type MidiEv,
@@ -15,26 +14,31 @@ import {
   typeKeyOn,
   typeNote,
 } from "@midishare/client";
+import { runCommand } from "./_args.ts";
+
+const HELP = `Usage: midishare demo [--notes N]
+
+Two applications of an in-process MidiShare (no server) exchange N notes
+(default 8, at most 64) scheduled 100 ms apart; the receiver prints each one
+with its date and the time it arrived.
+
+Options:
+  --notes N       how many notes (1 to 64)
+  -h, --help      show this help`;
+
+const SPEC = {
+  name: "demo",
+  help: HELP,
+  options: { notes: { type: "integer", min: 1, max: 64, default: 8 } },
+} as const;
 
 /** Runs the demonstration; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      notes: { type: "string", default: "8" },
-      help: { type: "boolean" },
-    },
-  });
-  if (values.help) {
-    console.log(
-      "Usage: midishare demo [--notes N]\n\n" +
-        "Two applications of an in-process MidiShare (no server) exchange N\n" +
-        "notes scheduled 100 ms apart; the receiver prints each one with its\n" +
-        "date and the time it arrived.",
-    );
-    return 0;
-  }
-  const count = Number(values.notes);
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, ({ values }) => exchange(values.notes));
+}
+
+/** Sends `count` notes from one application to the other and prints them. */
+async function exchange(count: number): Promise<number> {
   using ms = createKernel({ clock: "realtime" });
   const player = ms.MidiOpen("player"), listener = ms.MidiOpen("listener");
   ms.MidiConnect(player, listener, true);

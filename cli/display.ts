@@ -7,13 +7,13 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   createClient,
   isMidiShareError,
   MIDIerrIndex,
   type MidiShareClient,
 } from "@midishare/client";
+import { integerArgument, runCommand } from "./_args.ts";
 import { eventLine } from "./_format.ts";
 
 const HELP = `Usage: midishare display [options] [SOURCE...]
@@ -26,39 +26,44 @@ standard error and exits with code 1.
 
 Options:
   --name NAME     the application's name (default "display")
-  --count N       stop after N events
+  --count N       stop after N events (N at least 1)
   --socket PATH   the server's socket (default: this user's; started if needed)
-  -h, --help      show this help`;
+  -h, --help      show this help
+
+Exit code: 0 when stopped, 1 when the server is lost or a SOURCE does not exist,
+2 for a bad command line.`;
+
+const SPEC = {
+  name: "display",
+  help: HELP,
+  options: {
+    name: { type: "string", default: "display" },
+    count: { type: "integer", min: 1 },
+    socket: { type: "string" },
+  },
+  positionals: { max: Infinity },
+} as const;
 
 /** Runs the monitor; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      name: { type: "string", default: "display" },
-      count: { type: "string" },
-      socket: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, async ({ values, positionals }) => {
+    // A refnum is checked before anything starts: only the names need the server.
+    for (const text of positionals) {
+      if (/^\d+$/.test(text)) integerArgument("refnum", text, 0, 127);
+    }
+    const ms = createClient({
+      name: "display",
+      ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+    });
+    try {
+      return await monitor(ms, values.name, positionals, values.count);
+    } catch (error) {
+      // The server went away (or could not start) before the monitor was set up.
+      if (!isMidiShareError(error)) throw error;
+      console.error(error.message);
+      return 1;
+    }
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const limit = values.count === undefined ? Infinity : Number(values.count);
-  const ms = createClient({
-    name: "display",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
-  try {
-    return await monitor(ms, values.name!, positionals, limit);
-  } catch (error) {
-    // The server went away (or could not start) before the monitor was set up.
-    if (!isMidiShareError(error)) throw error;
-    console.error(error.message);
-    return 1;
-  }
 }
 
 /** Opens the application, connects the sources and prints until told to stop. */
@@ -66,7 +71,7 @@ async function monitor(
   ms: MidiShareClient,
   name: string,
   positionals: string[],
-  limit: number,
+  limit = Infinity,
 ): Promise<number> {
   const ref = await ms.MidiOpen(name);
   if (ref < 0) {

@@ -17,6 +17,7 @@ import * as record from "./record.ts";
 import * as serve from "./serve.ts";
 import * as status from "./status.ts";
 import * as web from "./web.ts";
+import { usageFailure } from "./_args.ts";
 
 /** A subcommand: its one-line summary and its entry point. */
 interface Command {
@@ -62,20 +63,24 @@ export async function runMain(args: string[]): Promise<number> {
   if (
     name === undefined || name === "--help" || name === "-h" || name === "help"
   ) {
-    printUsage();
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    console.error(`Unknown command "${name}": see "midishare --help"`);
+    if (name !== undefined) {
+      printUsage(console.log);
+      return 0;
+    }
+    printUsage(console.error);
     return 2;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    return usageFailure("", `Unknown command "${name}"`);
   }
   return await command.run(rest);
 }
 
-function printUsage(): void {
-  console.log("Usage: midishare <command> [options]\n\nCommands:");
+function printUsage(print: (line: string) => void): void {
+  print("Usage: midishare <command> [options]\n\nCommands:");
   for (const [name, command] of Object.entries(COMMANDS)) {
-    console.log(`  ${name.padEnd(10)} ${command.summary}`);
+    print(`  ${name.padEnd(10)} ${command.summary}`);
   }
+  print('\n"midishare <command> --help" describes a command.');
 }

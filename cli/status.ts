@@ -7,8 +7,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { createClient, isMidiShareError } from "@midishare/client";
+import { runCommand } from "./_args.ts";
 
 const HELP = `Usage: midishare status [--socket PATH] [--json]
 
@@ -22,12 +22,22 @@ truncated MidiAddField calls. It never starts a server.
 
 Options:
   --socket PATH   the server's socket (default: this user's)
-  --json          print the raw snapshot as JSON
+  --json          print the snapshot as JSON, with "running": true; when no
+                  server answers, {"running": false, "socket": ..., "error": ...}
   -h, --help      show this help
 
 Exit code: 0 when a server answers, 1 when none runs, when it is lost before it
 answers (one line on standard error), or when its socket is refused (another user
-could have put it there; the message says why).`;
+could have put it there; the message says why); 2 for a bad command line.`;
+
+const SPEC = {
+  name: "status",
+  help: HELP,
+  options: {
+    socket: { type: "string" },
+    json: { type: "boolean" },
+  },
+} as const;
 
 interface Entry {
   refNum: number;
@@ -103,46 +113,53 @@ function printApplications(appls: Entry[]): void {
 }
 
 /** Runs the command; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      socket: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const ms = createClient({
-    autoStart: false,
-    name: "status",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
-  let status;
-  try {
-    status = await ms.serverStatus();
-  } catch (error) {
-    if (!isMidiShareError(error)) throw error;
-    if (error.cause instanceof Deno.errors.PermissionDenied) {
-      // A socket that may not be the server's: say why it is not used.
-      console.error(`MidiShare server: not contacted: ${error.message}`);
-    } else if (ms.state === "exception") {
-      // A server answered, then went away before it told its status.
-      console.error(error.message);
-    } else {
-      console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, async ({ values }) => {
+    const ms = createClient({
+      autoStart: false,
+      name: "status",
+      ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+    });
+    let status;
+    try {
+      status = await ms.serverStatus();
+    } catch (error) {
+      if (!isMidiShareError(error)) throw error;
+      let problem: string | null = error.message;
+      if (error.cause instanceof Deno.errors.PermissionDenied) {
+        // A socket that may not be the server's: say why it is not used.
+        problem = `MidiShare server: not contacted: ${error.message}`;
+      } else if (ms.state !== "exception") {
+        problem = null; // simply no server
+      } // else a server answered, then went away before it told its status
+      if (problem !== null) console.error(problem);
+      if (values.json) {
+        console.log(JSON.stringify(
+          {
+            running: false,
+            socket: ms.socketPath,
+            ...(problem === null ? {} : { error: error.message }),
+          },
+          null,
+          2,
+        ));
+      } else if (problem === null) {
+        console.log(`MidiShare server: not running (socket ${ms.socketPath})`);
+      }
+      return 1;
+    } finally {
+      await ms.close();
     }
-    return 1;
-  } finally {
-    await ms.close();
-  }
-  if (values.json) {
-    console.log(JSON.stringify(status, null, 2));
+    if (values.json) {
+      console.log(JSON.stringify({ running: true, ...status }, null, 2));
+      return 0;
+    }
+    printStatus(status);
     return 0;
-  }
+  });
+}
+
+function printStatus(status: unknown): void {
   const s = status as Record<string, unknown> & {
     refnums: Entry[];
     pool: { cells: number; used: number };
@@ -203,5 +220,4 @@ export async function run(args: string[]): Promise<number> {
       }`,
     );
   }
-  return 0;
 }

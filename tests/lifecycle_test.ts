@@ -418,3 +418,42 @@ Deno.test("a client that only sends learns that its server is lost, and comes ba
   const [got] = await gather<{ fields: number[] }>(receiver, "received", 1);
   assert.deepEqual(got?.fields, [62, 90]);
 });
+
+Deno.test("a server that cannot start fails its client at once, quoting the log it wrote", async () => {
+  const dir = await tempSocketDir();
+  const socketPath = `${dir}/ms.sock`;
+  // The server refuses its command line before it opens its log: its standard
+  // error must reach the log all the same.
+  const agent = startAgent(socketPath, "early", {
+    AGENT_AUTOSTART: "1",
+    MIDISHARE_SERVER_COMMAND: JSON.stringify([
+      Deno.execPath(),
+      "run",
+      "-A",
+      MAIN,
+      "serve",
+      "--no-such-option",
+    ]),
+  });
+  try {
+    const started = Date.now();
+    const error = await agent.call("MidiOpen", "early").then(
+      () => assert.fail("MidiOpen succeeded"),
+      (e: Error) => e,
+    );
+    assert.ok(Date.now() - started < 20_000, "it waited for the timeout");
+    const log = await Deno.readTextFile(`${socketPath}.log`);
+    assert.match(log, /starting a MidiShare server: .* serve --no-such-option/);
+    assert.match(log, /Unknown option "--no-such-option"/);
+    assert.match(
+      error.message,
+      new RegExp(
+        `exited with status 2 before it listened; the end of its log ${socketPath}\\.log:`,
+      ),
+    );
+    assert.match(error.message, /Unknown option "--no-such-option"/);
+  } finally {
+    await stopAll([agent]);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

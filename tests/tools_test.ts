@@ -26,7 +26,7 @@ async function tool(
 }
 
 Deno.test("every tool answers --help", async () => {
-  for (const name of ["serve", "status", "connect", "display"]) {
+  for (const name of ["serve", "status", "connect", "display", "demo"]) {
     const { code, out } = await tool(name, "--help");
     assert.equal(code, 0, name);
     assert.match(out, new RegExp(`Usage: midishare ${name}`));
@@ -42,6 +42,23 @@ Deno.test("status says when no server runs, and never starts one", async () => {
   assert.equal(code, 1);
   assert.match(out, /not running/);
   assert.equal(await Deno.stat(`${dir}/none.sock`).catch(() => null), null);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("status --json prints JSON when no server runs", async () => {
+  const dir = await tempSocketDir();
+  const { code, out, err } = await tool(
+    "status",
+    "--json",
+    "--socket",
+    `${dir}/none.sock`,
+  );
+  assert.equal(code, 1);
+  assert.equal(err, "");
+  assert.deepEqual(JSON.parse(out), {
+    running: false,
+    socket: `${dir}/none.sock`,
+  });
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -66,6 +83,7 @@ Deno.test("status and connect list, make and break connections by name and refnu
   const json = JSON.parse(
     (await tool("status", "--json", "--socket", server.socketPath)).out,
   );
+  assert.equal(json.running, true);
   assert.equal(
     json.refnums.find((r: { refNum: number }) => r.refNum === b).connectedTo[0],
     a,
@@ -80,6 +98,20 @@ Deno.test("status and connect list, make and break connections by name and refnu
   );
   assert.equal(broken.code, 0, broken.err);
   assert.equal(await agent.call("MidiIsConnected", b, a), false);
+  const again = await tool(
+    "connect",
+    "-d",
+    "--socket",
+    server.socketPath,
+    String(b),
+    "synth in",
+  );
+  assert.equal(again.code, 1);
+  assert.equal(again.out, "");
+  assert.match(
+    again.err,
+    /^Cannot disconnect \d+ from \d+: they are not connected\n$/,
+  );
   const bad = await tool(
     "connect",
     "--socket",
@@ -113,6 +145,30 @@ Deno.test("connect --slot maps a port to a driver's slot", async () => {
   assert.equal(await agent.call("MidiIsSlotConnected", 7, slot), true);
   const status = await tool("status", "--socket", server.socketPath);
   assert.match(status.out, /slot 0: Synth A \(out\), ports 7/);
+  const unmapped = await tool(
+    "connect",
+    "-d",
+    "--slot",
+    "--socket",
+    server.socketPath,
+    "7",
+    "synths",
+    "0",
+  );
+  assert.equal(unmapped.code, 0, unmapped.err);
+  assert.equal(await agent.call("MidiIsSlotConnected", 7, slot), false);
+  const again = await tool(
+    "connect",
+    "-d",
+    "--slot",
+    "--socket",
+    server.socketPath,
+    "7",
+    "synths",
+    "0",
+  );
+  assert.equal(again.code, 1);
+  assert.match(again.err, /it is not mapped/);
 });
 
 Deno.test("display prints the events its application receives", async () => {

@@ -10,6 +10,7 @@
 
 import { MidiShareError } from "@midishare/kernel/api";
 import { logDebug } from "./logger.ts";
+import { defaultServerCommand } from "./server_command.ts";
 import { checkSocketPath, ensurePrivateDir, socketDir } from "./socket_path.ts";
 
 /** Options of {@link connectServer}. */
@@ -18,26 +19,12 @@ export interface ConnectServerOptions {
   autoStart?: boolean;
   /** Command that starts a server (the socket path is appended as `--socket P`). */
   serverCommand?: string[];
-  /** How long to wait for a server to come up, in ms; default 10 000. */
+  /**
+   * How long to wait for a server to come up, in ms; default 30 000 (a server
+   * started from JSR for the first time is downloaded first). A server that exits
+   * with an error fails the start at once.
+   */
   startTimeoutMs?: number;
-}
-
-/**
- * The command that starts a server: `MIDISHARE_SERVER_COMMAND` (a JSON array) if set;
- * this binary's `serve` when it is the compiled MidiShare; `main.ts serve` beside this
- * checkout; otherwise the `midishare` binary on the PATH (a client loaded from JSR).
- */
-export function defaultServerCommand(): string[] {
-  const env = Deno.env.get("MIDISHARE_SERVER_COMMAND");
-  if (env !== undefined && env !== "") return JSON.parse(env) as string[];
-  const exe = Deno.execPath();
-  const base = exe.slice(exe.lastIndexOf("/") + 1);
-  if (base !== "deno") return [exe, "serve"];
-  const main = new URL("../main.ts", import.meta.url);
-  if (main.protocol === "file:") {
-    return [exe, "run", "-A", main.pathname, "serve"];
-  }
-  return ["midishare", "serve"];
 }
 
 /**
@@ -121,25 +108,64 @@ async function startServer(
   const already = await tryConnect(path);
   if (already !== null) return already;
   const [cmd, ...args] = options.serverCommand ?? defaultServerCommand();
-  logDebug(`starting a MidiShare server: ${cmd} ${args.join(" ")}`);
-  const child = new Deno.Command(cmd!, {
-    args: [...args, "--socket", path, "--log-file", `${path}.log`],
+  const log = `${path}.log`;
+  const argv = [cmd!, ...args, "--socket", path, "--log-file", log];
+  logDebug(`starting a MidiShare server: ${argv.join(" ")}`);
+  await Deno.writeTextFile(
+    log,
+    `${new Date().toISOString()} starting a MidiShare server: ${
+      argv.join(" ")
+    }\n`,
+    { append: true, mode: 0o600 },
+  );
+  // What the server prints before it opens its log (a module it cannot load, a
+  // bad option) goes to the log too: Deno.Command cannot redirect to a file.
+  const child = new Deno.Command("/bin/sh", {
+    args: [
+      "-c",
+      'umask 077; log=$1; shift; exec "$@" 2>>"$log"',
+      "midishare",
+      log,
+      ...argv,
+    ],
+    // A log file is no terminal: no colour codes in it.
+    env: { NO_COLOR: "1" },
     stdin: "null",
     stdout: "null",
     stderr: "null",
     detached: true,
   }).spawn();
   child.unref();
-  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  const exit = { code: null as number | null };
+  child.status.then((status) => exit.code = status.code);
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const conn = await tryConnect(path);
     if (conn !== null) return conn;
+    // Status 0: another server holds the lock and is about to listen.
+    if (exit.code !== null && exit.code !== 0) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const what = exit.code !== null && exit.code !== 0
+    ? `exited with status ${exit.code} before it listened`
+    : `did not start within ${timeoutMs} ms`;
   throw new MidiShareError(
     "UNREACHABLE",
-    `The MidiShare server did not start within ${
-      options.startTimeoutMs ?? 10_000
-    } ms: see ${path}.log`,
+    `The MidiShare server ${what}; the end of its log ${log}:\n${await logTail(
+      log,
+    )}`,
   );
+}
+
+/** The last lines of a log, indented, for an error message. */
+async function logTail(path: string, lineCount = 10): Promise<string> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    return `  (cannot read it: ${(error as Error).message})`;
+  }
+  return text.trimEnd().split("\n").slice(-lineCount).map((line) => `  ${line}`)
+    .join("\n");
 }

@@ -26,11 +26,12 @@ export {
   type ClientState,
   type NotificationHandler,
 } from "./client_runtime.ts";
+export { connectServer, type ConnectServerOptions } from "./connect_server.ts";
 export {
-  connectServer,
-  type ConnectServerOptions,
   defaultServerCommand,
-} from "./connect_server.ts";
+  SERVER_PACKAGE,
+  serverPackageSpecifier,
+} from "./server_command.ts";
 export { epochNow } from "./clock.ts";
 export {
   type ArgType,
