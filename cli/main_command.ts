@@ -6,54 +6,62 @@
  * @module
  */
 
-import * as demo from "./demo.ts";
-import * as clock from "./clock.ts";
-import * as connect from "./connect.ts";
-import * as display from "./display.ts";
-import * as inet from "./inet.ts";
-import * as echo from "./echo.ts";
-import * as play from "./play.ts";
-import * as record from "./record.ts";
-import * as serve from "./serve.ts";
-import * as status from "./status.ts";
-import * as web from "./web.ts";
 import { usageFailure } from "./_args.ts";
 
-/** A subcommand: its one-line summary and its entry point. */
-interface Command {
-  summary: string;
+/** A subcommand module: its entry point. */
+interface CommandModule {
   run(args: string[]): Promise<number> | number;
 }
 
+/** A subcommand: its one-line summary and how to load it. */
+interface Command {
+  summary: string;
+  // Loaded when chosen: a command's dependencies (the page's type stripper, the
+  // network driver) cost nothing to the others, the server above all.
+  load(): Promise<CommandModule>;
+}
+
 const COMMANDS: Record<string, Command> = {
-  serve: { summary: "run the MidiShare server", run: serve.run },
+  serve: {
+    summary: "run the MidiShare server",
+    load: () => import("./serve.ts"),
+  },
   status: {
     summary: "show the server, applications, drivers, connections",
-    run: status.run,
+    load: () => import("./status.ts"),
   },
   connect: {
     summary: "list, make and break connections (like aconnect)",
-    run: connect.run,
+    load: () => import("./connect.ts"),
   },
   display: {
     summary: "print every event an application receives",
-    run: display.run,
+    load: () => import("./display.ts"),
   },
   inet: {
     summary: "the Internet (LAN and WAN) network driver",
-    run: inet.run,
+    load: () => import("./inet.ts"),
   },
   web: {
     summary: "serve the patchbay page: graph, monitor, health",
-    run: web.run,
+    load: () => import("./web.ts"),
   },
-  play: { summary: "play a MIDI file", run: play.run },
-  record: { summary: "record what arrives into a MIDI file", run: record.run },
-  clock: { summary: "send MIDI clock and a metronome click", run: clock.run },
-  echo: { summary: "echo every note it receives (msEcho)", run: echo.run },
+  play: { summary: "play a MIDI file", load: () => import("./play.ts") },
+  record: {
+    summary: "record what arrives into a MIDI file",
+    load: () => import("./record.ts"),
+  },
+  clock: {
+    summary: "send MIDI clock and a metronome click",
+    load: () => import("./clock.ts"),
+  },
+  echo: {
+    summary: "echo every note it receives (msEcho)",
+    load: () => import("./echo.ts"),
+  },
   demo: {
     summary: "two in-process applications exchange notes",
-    run: demo.run,
+    load: () => import("./demo.ts"),
   },
 };
 
@@ -74,7 +82,7 @@ export async function runMain(args: string[]): Promise<number> {
   if (command === undefined) {
     return usageFailure("", `Unknown command "${name}"`);
   }
-  return await command.run(rest);
+  return await (await command.load()).run(rest);
 }
 
 function printUsage(print: (line: string) => void): void {

@@ -65,12 +65,21 @@ export async function publishedFiles(dir: string): Promise<string[]> {
 const WORKSPACE_IMPORT =
   /(\b(?:from|import)\s*\(?\s*)(["'])(@[a-z0-9-]+\/[a-z0-9-]+)((?:\/[^"']*)?)\2/g;
 
+/** A bare import (`"amaro"`, `"midi-file"`), in an import or export statement. */
+const BARE_IMPORT =
+  /(\b(?:from|import)\s*\(?\s*)(["'])([a-z0-9][a-z0-9._-]*)((?:\/[^"']*)?)\2/g;
+
 /**
  * Rewrites the imports of workspace packages by name to `jsr:` specifiers at their
- * versions (`@midishare/kernel/api` → `jsr:@midishare/kernel@^0.1.0/api`), as
+ * versions (`@midishare/kernel/api` → `jsr:@midishare/kernel@^0.1.0/api`), and bare
+ * imports to their entries of the root import map (`amaro` → `npm:amaro@1.2.1`), as
  * `deno publish` does.
  */
-export function unfurl(source: string, versions: Map<string, string>): string {
+export function unfurl(
+  source: string,
+  versions: Map<string, string>,
+  importMap: Record<string, string> = {},
+): string {
   return source.replace(
     WORKSPACE_IMPORT,
     (whole, lead: string, quote: string, name: string, sub: string) => {
@@ -78,6 +87,14 @@ export function unfurl(source: string, versions: Map<string, string>): string {
       return version === undefined
         ? whole
         : `${lead}${quote}jsr:${name}@^${version}${sub}${quote}`;
+    },
+  ).replace(
+    BARE_IMPORT,
+    (whole, lead: string, quote: string, name: string, sub: string) => {
+      const target = importMap[name];
+      return target === undefined
+        ? whole
+        : `${lead}${quote}${target}${sub}${quote}`;
     },
   );
 }
@@ -92,6 +109,8 @@ export async function buildPackages(): Promise<BuiltPackage[]> {
   const versions = new Map<string, string>(
     configs.map(({ config }) => [config.name, config.version]),
   );
+  const rootImports: Record<string, string> =
+    JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).imports ?? {};
   return await Promise.all(configs.map(async ({ dir, config, files }) => {
     const [scope, name] = (config.name as string).slice(1).split("/");
     const exports = typeof config.exports === "string"
@@ -106,7 +125,11 @@ export async function buildPackages(): Promise<BuiltPackage[]> {
         const path = file.slice(dir.length - 1);
         let bytes = await Deno.readFile(file);
         if (/\.[cm]?[jt]sx?$/.test(file)) {
-          const text = unfurl(new TextDecoder().decode(bytes), versions);
+          const text = unfurl(
+            new TextDecoder().decode(bytes),
+            versions,
+            rootImports,
+          );
           bytes = new TextEncoder().encode(text);
         }
         return { path, bytes };

@@ -15,6 +15,7 @@ const ROOT = new URL("../", import.meta.url).pathname;
 const CHECKOUT_ENTRIES = [
   "main.ts",
   "deno.json",
+  "deno.lock",
   "cli",
   "client",
   "drivers",
@@ -22,6 +23,7 @@ const CHECKOUT_ENTRIES = [
   "testing",
   "tests",
   "transport",
+  "web",
   "workers",
 ];
 
