@@ -9,7 +9,8 @@
  * Private to `cli/`.
  *
  * Syntax: `--name value`, `--name=value`, `-x value`, short booleans together
- * (`-dh`); `--` ends the options. An option given twice keeps its last value.
+ * (`-dh`); `--` ends the options. An option given twice keeps its last value,
+ * unless it is `multiple`: then every value is kept, in order.
  *
  * @module
  */
@@ -33,6 +34,8 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   /** What the error message says was expected, e.g. "milliseconds". */
   readonly expect?: string;
+  /** Whether a string option may be repeated: its values are a list, [] when absent. */
+  readonly multiple?: boolean;
 }
 
 /** The command line of one subcommand. */
@@ -51,9 +54,13 @@ type ValueOf<S extends OptionSpec> = S["type"] extends "boolean" ? boolean
   : S["type"] extends "string" ? string
   : number;
 
-/** The parsed options: booleans are always there, others when given or defaulted. */
+/**
+ * The parsed options: booleans and lists (`multiple`) are always there, others when
+ * given or defaulted.
+ */
 export type OptionValues<O extends Record<string, OptionSpec>> = {
-  -readonly [K in keyof O]: O[K]["type"] extends "boolean" ? boolean
+  -readonly [K in keyof O]: O[K] extends { multiple: true } ? string[]
+    : O[K]["type"] extends "boolean" ? boolean
     : O[K] extends { default: string | number } ? ValueOf<O[K]>
     : ValueOf<O[K]> | undefined;
 };
@@ -120,7 +127,7 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(
   for (const [name, option] of Object.entries(options)) {
     if (option.short !== undefined) shorts.set(option.short, name);
   }
-  const raw = new Map<string, string | true>();
+  const raw = new Map<string, string[] | true>();
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -165,15 +172,18 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(
       if (value === undefined) {
         throw new UsageError(`Option "${shown}" needs a value`);
       }
-      raw.set(name, value);
+      raw.set(name, [...(raw.get(name) as string[] | undefined) ?? [], value]);
     }
   }
   const values: Record<string, unknown> = {};
   for (const [name, option] of Object.entries(options)) {
     const given = raw.get(name);
+    const texts = given === true ? [] : given ?? [];
     if (option.type === "boolean") values[name] = given === true;
-    else if (given !== undefined) {
-      values[name] = checkValue(name, option, given as string);
+    else if (option.multiple === true) {
+      values[name] = texts.map((text) => checkValue(name, option, text));
+    } else if (texts.length > 0) {
+      values[name] = checkValue(name, option, texts.at(-1)!);
     } else if (option.default !== undefined) values[name] = option.default;
   }
   const min = spec.positionals?.min ?? 0;

@@ -60,6 +60,23 @@ Deno.test("parseCommandLine() reads typed options and positionals", () => {
   assert.deepEqual(empty?.values, { flag: false, other: false, name: "x" });
 });
 
+Deno.test("parseCommandLine() keeps every value of a multiple option, in order", () => {
+  const spec = {
+    name: "try",
+    help: "Usage: midishare try",
+    options: {
+      to: { type: "string", multiple: true },
+      mode: { type: "string", multiple: true, choices: ["a", "b"] },
+    },
+  } as const;
+  const parsed = parseCommandLine(spec, ["--to", "x", "--to=y", "--to", "x"]);
+  assert.deepEqual(parsed?.values, { to: ["x", "y", "x"], mode: [] });
+  assert.throws(
+    () => parseCommandLine(spec, ["--mode", "a", "--mode", "c"]),
+    /Invalid --mode "c": expected a or b/,
+  );
+});
+
 Deno.test("parseCommandLine() returns null for -h and --help", () => {
   assert.equal(parseCommandLine(SPEC, ["--bogus", "-h"]), null);
   assert.equal(parseCommandLine(SPEC, ["--help"]), null);

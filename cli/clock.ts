@@ -8,7 +8,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   createClient,
   isMidiShareError,
@@ -29,6 +28,7 @@ import {
   retempo,
   songPosition,
 } from "./_clock_schedule.ts";
+import { type OptionValues, runCommand, UsageError } from "./_args.ts";
 import { portOf, refnumOf } from "./_targets.ts";
 
 const HELP = `Usage: midishare clock [options]
@@ -73,64 +73,69 @@ interface ClockOptions {
   bars: number | null;
 }
 
+const SPEC = {
+  name: "clock",
+  help: HELP,
+  options: {
+    tempo: { type: "string", default: "120" },
+    to: { type: "string", multiple: true },
+    port: { type: "string", default: "0" },
+    position: { type: "integer", min: 0, max: 16383, default: 0 },
+    beats: { type: "integer", min: 1, max: 64, default: 4 },
+    "click-chan": { type: "integer", min: 1, max: 16, default: 10 },
+    "click-note": { type: "integer", min: 0, max: 127, default: 37 },
+    "accent-note": { type: "integer", min: 0, max: 127, default: 36 },
+    "no-click": { type: "boolean" },
+    "no-clock": { type: "boolean" },
+    duration: { type: "integer", min: 1, max: 2 ** 31 },
+    bars: { type: "integer", min: 1, max: 1_000_000 },
+    name: { type: "string", default: "clock" },
+    socket: { type: "string" },
+  },
+} as const;
+
+type Values = OptionValues<typeof SPEC.options>;
+
 /** Runs the tool; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  let values;
-  let options: ClockOptions;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        tempo: { type: "string", default: "120" },
-        to: { type: "string", multiple: true, default: [] },
-        port: { type: "string", default: "0" },
-        position: { type: "string", default: "0" },
-        beats: { type: "string", default: "4" },
-        "click-chan": { type: "string", default: "10" },
-        "click-note": { type: "string", default: "37" },
-        "accent-note": { type: "string", default: "36" },
-        "no-click": { type: "boolean" },
-        "no-clock": { type: "boolean" },
-        duration: { type: "string" },
-        bars: { type: "string" },
-        name: { type: "string", default: "clock" },
-        socket: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-    const int = (name: string, text: string, min: number, max: number) => {
-      const n = Number(text);
-      if (!/^\d+$/.test(text) || n < min || n > max) {
-        throw new Error(`Invalid --${name} "${text}": expected ${min}..${max}`);
-      }
-      return n;
-    };
-    const milliBpm = parseTempo(values.tempo);
-    if (milliBpm === null) throw new Error(`Invalid --tempo "${values.tempo}"`);
-    options = {
-      milliBpm,
-      position: int("position", values.position, 0, 16383),
-      beats: int("beats", values.beats, 1, 64),
-      clickChan: int("click-chan", values["click-chan"], 1, 16) - 1,
-      clickNote: int("click-note", values["click-note"], 0, 127),
-      accentNote: int("accent-note", values["accent-note"], 0, 127),
-      hasClick: !values["no-click"],
-      hasClock: !values["no-clock"],
-      durationMs: values.duration === undefined
-        ? null
-        : int("duration", values.duration, 1, 2 ** 31),
-      bars: values.bars === undefined
-        ? null
-        : int("bars", values.bars, 1, 1_000_000),
-    };
-  } catch (error) {
-    console.error(`${(error as Error).message} (see "midishare clock --help")`);
-    return 2;
+export function run(args: string[]): Promise<number> {
+  return runCommand(
+    SPEC,
+    args,
+    ({ values }) => startClock(values, clockOptions(values)),
+  );
+}
+
+/**
+ * What the command line asks the clock to send.
+ * @throws {UsageError} for a tempo that is not one
+ */
+function clockOptions(values: Values): ClockOptions {
+  const milliBpm = parseTempo(values.tempo);
+  if (milliBpm === null) {
+    throw new UsageError(
+      `Invalid --tempo "${values.tempo}": expected a number from 1 to 1000 ` +
+        "with up to 3 decimals",
+    );
   }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  return {
+    milliBpm,
+    position: values.position,
+    beats: values.beats,
+    clickChan: values["click-chan"] - 1,
+    clickNote: values["click-note"],
+    accentNote: values["accent-note"],
+    hasClick: !values["no-click"],
+    hasClock: !values["no-clock"],
+    durationMs: values.duration ?? null,
+    bars: values.bars ?? null,
+  };
+}
+
+/** Opens the application, connects it and runs the clock; the exit code. */
+async function startClock(
+  values: Values,
+  options: ClockOptions,
+): Promise<number> {
   const ms = createClient({
     name: "clock",
     ...(values.socket === undefined ? {} : { socketPath: values.socket }),

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   createClient,
   isMidiShareError,
@@ -18,6 +17,7 @@ import {
   typeKeyOn,
   typeNote,
 } from "@midishare/client";
+import { type OptionValues, runCommand } from "./_args.ts";
 import { refnumOf } from "./_targets.ts";
 
 const HELP = `Usage: midishare echo [options]
@@ -51,46 +51,37 @@ interface EchoOptions {
   isThru: boolean;
 }
 
+const SPEC = {
+  name: "echo",
+  help: HELP,
+  options: {
+    delay: { type: "integer", min: 1, max: 60_000, default: 250 },
+    repeat: { type: "integer", min: 1, max: 1000, default: 4 },
+    decay: { type: "integer", min: 0, max: 100, default: 20 },
+    from: { type: "string", multiple: true },
+    to: { type: "string", multiple: true },
+    "no-thru": { type: "boolean" },
+    name: { type: "string", default: "echo" },
+    socket: { type: "string" },
+  },
+} as const;
+
 /** Runs the tool; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  let values;
-  let options: EchoOptions;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        delay: { type: "string", default: "250" },
-        repeat: { type: "string", default: "4" },
-        decay: { type: "string", default: "20" },
-        from: { type: "string", multiple: true, default: [] },
-        to: { type: "string", multiple: true, default: [] },
-        "no-thru": { type: "boolean" },
-        name: { type: "string", default: "echo" },
-        socket: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-    const int = (name: string, text: string, min: number, max: number) => {
-      const n = Number(text);
-      if (!/^\d+$/.test(text) || n < min || n > max) {
-        throw new Error(`Invalid --${name} "${text}": expected ${min}..${max}`);
-      }
-      return n;
-    };
-    options = {
-      delayMs: int("delay", values.delay, 1, 60_000),
-      repeat: int("repeat", values.repeat, 1, 1000),
-      decay: int("decay", values.decay, 0, 100),
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, ({ values }) =>
+    startEcho(values, {
+      delayMs: values.delay,
+      repeat: values.repeat,
+      decay: values.decay,
       isThru: !values["no-thru"],
-    };
-  } catch (error) {
-    console.error(`${(error as Error).message} (see "midishare echo --help")`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+    }));
+}
+
+/** Opens the application, connects it and echoes until stopped; the exit code. */
+async function startEcho(
+  values: OptionValues<typeof SPEC.options>,
+  options: EchoOptions,
+): Promise<number> {
   const ms = createClient({
     name: "echo",
     ...(values.socket === undefined ? {} : { socketPath: values.socket }),

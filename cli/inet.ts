@@ -4,7 +4,10 @@
  * `midishare inet`: the MidiShare Internet (LAN and WAN) network driver, with the
  * options of the original msInetDriver (spec inet.md §2): banner and log lines,
  * `q` on standard input, SIGINT and SIGTERM as an orderly quit, `-d` as a daemon
- * that logs to its log file.
+ * that logs to its log file. It keeps the original's parser and exit statuses
+ * (single-dash long options such as `-lat`; usage errors and `-h` give the usage
+ * text and status 1); only the first line of a usage error is the shared form of
+ * `_args.ts`.
  *
  * @module
  */
@@ -18,6 +21,7 @@ import {
   usageText,
   VERSION_LINE,
 } from "../drivers/inet/mod.ts";
+import { usageFailure } from "./_args.ts";
 
 /** Set in the daemon's environment: the log file it writes to (absolute). */
 const DAEMON_LOG_ENV = "MIDISHARE_INET_DAEMON_LOG";
@@ -35,9 +39,11 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === "usage") {
-    console.error(parsed.message);
+    // The shared one-line form, then the usage text and status 1 of the original
+    // msInetDriver, whose parsing rules this command keeps (spec inet.md §2.2).
+    const status = usageFailure("inet", parsed.message, 1);
     console.error(usageText(PROGRAM).trimEnd());
-    return 1;
+    return status;
   }
   const config = parsed.config;
   const daemonLog = Deno.env.get(DAEMON_LOG_ENV);

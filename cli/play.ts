@@ -7,9 +7,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { createClient, isMidiShareError } from "@midishare/client";
 import { openPlayer, type Player } from "@midishare/client/player";
+import { type OptionValues, runCommand, UsageError } from "./_args.ts";
 import { portOf, refnumOf } from "./_targets.ts";
 
 const HELP = `Usage: midishare play [options] FILE.mid
@@ -34,46 +34,47 @@ Options:
   --socket PATH     the server's socket (default: this user's; started if needed)
   -h, --help        show this help`;
 
+const SPEC = {
+  name: "play",
+  help: HELP,
+  options: {
+    to: { type: "string", multiple: true },
+    port: { type: "string" },
+    start: { type: "string" },
+    loop: { type: "boolean" },
+    "tempo-scale": { type: "number", min: 0.1, max: 10, default: 1 },
+    name: { type: "string", default: "play" },
+    socket: { type: "string" },
+  },
+  positionals: { max: Infinity },
+} as const;
+
 /** Runs the tool; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        to: { type: "string", multiple: true, default: [] },
-        port: { type: "string" },
-        start: { type: "string" },
-        loop: { type: "boolean" },
-        "tempo-scale": { type: "string", default: "1" },
-        name: { type: "string", default: "play" },
-        socket: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (!parsed.values.help && parsed.positionals.length !== 1) {
-      throw new Error("Expected one MIDI file");
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, async ({ values, positionals }) => {
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        `Expected 1 argument (FILE.mid), got ${positionals.length}`,
+      );
     }
-  } catch (error) {
-    console.error(`${(error as Error).message} (see "midishare play --help")`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const scale = Number(values["tempo-scale"]);
-  const start = parseStart(values.start);
-  if (!(scale >= 0.1 && scale <= 10) || start === undefined) {
-    console.error(
-      `Invalid ${start === undefined ? "--start" : "--tempo-scale"} ` +
-        `(see "midishare play --help")`,
-    );
-    return 2;
-  }
-  const path = positionals[0]!;
+    const start = parseStart(values.start);
+    if (start === undefined) {
+      throw new UsageError(
+        `Invalid --start "${values.start}": expected milliseconds or ` +
+          "BAR[:BEAT[:UNIT]]",
+      );
+    }
+    return await play(positionals[0]!, start, values);
+  });
+}
+
+/** Reads the file and plays it as `values` say; the exit code. */
+async function play(
+  path: string,
+  start: Start,
+  values: OptionValues<typeof SPEC.options>,
+): Promise<number> {
+  const scale = values["tempo-scale"];
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);

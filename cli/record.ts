@@ -7,7 +7,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   createClient,
   createKernel,
@@ -20,6 +19,7 @@ import {
   typeTimeSign,
 } from "@midishare/client";
 import { writeMidiFile } from "@midishare/client/midi_file";
+import { type OptionValues, runCommand, UsageError } from "./_args.ts";
 import { refnumOf } from "./_targets.ts";
 
 const HELP = `Usage: midishare record [options] FILE.mid
@@ -40,39 +40,41 @@ Options:
   --socket PATH     the server's socket (default: this user's; started if needed)
   -h, --help        show this help`;
 
+const SPEC = {
+  name: "record",
+  help: HELP,
+  options: {
+    from: { type: "string", multiple: true },
+    // At most what a timer can wait: a longer one would fire at once.
+    duration: {
+      type: "integer",
+      min: 0,
+      max: 2 ** 31 - 1,
+      expect: "a number of milliseconds from 0 to 2147483647",
+    },
+    name: { type: "string", default: "record" },
+    socket: { type: "string" },
+  },
+  positionals: { max: Infinity },
+} as const;
+
 /** Runs the tool; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        from: { type: "string", multiple: true, default: [] },
-        duration: { type: "string" },
-        name: { type: "string", default: "record" },
-        socket: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    const { values, positionals } = parsed;
-    if (!values.help && positionals.length !== 1) {
-      throw new Error("Expected one MIDI file to write");
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, async ({ values, positionals }) => {
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        `Expected 1 argument (FILE.mid), got ${positionals.length}`,
+      );
     }
-    if (values.duration !== undefined && !/^\d+$/.test(values.duration)) {
-      throw new Error(`Invalid --duration "${values.duration}"`);
-    }
-  } catch (error) {
-    console.error(
-      `${(error as Error).message} (see "midishare record --help")`,
-    );
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+    return await openAndRecord(positionals[0]!, values);
+  });
+}
+
+/** Opens the application, connects the sources and records; the exit code. */
+async function openAndRecord(
+  path: string,
+  values: OptionValues<typeof SPEC.options>,
+): Promise<number> {
   const ms = createClient({
     name: "record",
     ...(values.socket === undefined ? {} : { socketPath: values.socket }),
@@ -83,11 +85,9 @@ export async function run(args: string[]): Promise<number> {
     const sources = [];
     for (const from of values.from) sources.push(await refnumOf(ms, from));
     return await record(ms, ref, {
-      path: positionals[0]!,
+      path,
       sources: sources.length === 0 ? [0] : sources,
-      durationMs: values.duration === undefined
-        ? null
-        : Number(values.duration),
+      durationMs: values.duration ?? null,
     });
   } catch (error) {
     if (!(error instanceof RangeError || isMidiShareError(error))) throw error;

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { isMidiShareError } from "@midishare/client";
 import { startWebServer } from "../web/mod.ts";
+import { type OptionValues, runCommand } from "./_args.ts";
 
 const HELP =
   `Usage: midishare web [--port N] [--open] [--host ADDRESS] [--socket PATH]
@@ -29,35 +29,27 @@ Options:
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+const SPEC = {
+  name: "web",
+  help: HELP,
+  options: {
+    port: { type: "integer", min: 0, max: 65535, default: 8723 },
+    open: { type: "boolean" },
+    host: { type: "string", default: "127.0.0.1" },
+    socket: { type: "string" },
+  },
+} as const;
+
 /** Runs the web server until Ctrl-C; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        port: { type: "string", default: "8723" },
-        open: { type: "boolean" },
-        host: { type: "string", default: "127.0.0.1" },
-        socket: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}: see "midishare web --help"`);
-    return 2;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port!) || port > 65535) {
-    console.error(`Bad port "${values.port}": see "midishare web --help"`);
-    return 2;
-  }
-  const host = values.host!;
+export function run(args: string[]): Promise<number> {
+  return runCommand(SPEC, args, ({ values }) => serve(values));
+}
+
+/** Serves the page as `values` say until Ctrl-C; the exit code. */
+async function serve(
+  values: OptionValues<typeof SPEC.options>,
+): Promise<number> {
+  const { host, port } = values;
   if (!LOOPBACK.test(host)) {
     console.error(
       `Warning: listening on ${host}: whoever reaches it with the token drives the patchbay`,
