@@ -59,13 +59,16 @@ async function isUdpBound(s: Station, port: number): Promise<boolean> {
  * measures it. Tests share a loaded machine, where two things move it: the offset
  * estimate is anchored on one HostID and follows the smoothed transit time of the
  * later ones (§6.3, D10), whose reception a busy process delays by milliseconds; and
- * a packet handled more than M late is rendered late (§6.2). So here: the median
- * within 5 ms of 0, and most events within 1.5 ms of the median.
+ * a packet handled more than M late is rendered late (§6.2). A HostID delayed by a
+ * busy core when the estimate is anchored shifts every date by that delay (11 ms
+ * seen in a full parallel run), so here: the median within the LAN's own budget
+ * g + M = 20 ms of 0 (a wrong formula or a lost offset is far beyond it), and most
+ * events within 1.5 ms of the median (the dates follow one clock).
  */
 function assertSteady(errors: number[], what: string): void {
   const sorted = [...errors].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  assert.ok(Math.abs(median) <= 5, `${what}: median error ${median} ms`);
+  assert.ok(Math.abs(median) <= 20, `${what}: median error ${median} ms`);
   const off = errors.filter((e) => Math.abs(e - median) > 1.5);
   assert.ok(
     off.length <= errors.length * 0.2,

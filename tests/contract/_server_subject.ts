@@ -121,6 +121,9 @@ function agentPeer(
     },
     async watchAlarms(ref: number): Promise<void> {
       await agent.run("watchAlarms", { ref });
+      // The alarm is installed by a one-way call: it holds for what the test does
+      // next only once a later request of the peer is answered.
+      await caughtUp();
     },
     async alarms(): Promise<Alarm[]> {
       await caughtUp();
