@@ -17,16 +17,16 @@ interface StatusEntry {
   connectedTo: number[];
   slots?: GraphSlot[];
   taps?: number[];
-  network?: unknown;
+  networkRole?: unknown;
 }
 
 /**
- * Whether a refnum stands for a peer of the network driver. The hook for the network
- * driver's marking call: once `ServerStatus` carries its flag (`network: true` on the
- * refnums it marks), the page draws them as network peers.
+ * Whether a refnum stands for a peer of the network driver: `ServerStatus` gives
+ * the role the driver marked it with (`networkRole: "peer"`; its own application
+ * is `"driver"`).
  */
-export function isNetworkPeer(entry: { network?: unknown }): boolean {
-  return entry.network === true;
+export function isNetworkPeer(entry: { networkRole?: unknown }): boolean {
+  return entry.networkRole === "peer";
 }
 
 /**

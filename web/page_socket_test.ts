@@ -60,7 +60,7 @@ Deno.test("graphOf() keeps every refnum and connection, marking web and network 
         kind: "application",
         client: 2,
         connectedTo: [0],
-        network: true,
+        networkRole: "peer",
       },
       {
         refNum: 0,
@@ -107,7 +107,8 @@ Deno.test("graphOf() keeps every refnum and connection, marking web and network 
   assert.deepEqual(by.get(4)!.taps, [3]);
   assert.equal(by.get(126)!.kind, "driver");
   assert.equal(by.get(126)!.slots.length, 1);
-  assert.equal(isNetworkPeer({ network: "yes" }), false);
+  assert.equal(isNetworkPeer({ networkRole: "driver" }), false);
+  assert.equal(isNetworkPeer({ networkRole: true }), false);
   assert.throws(() => graphOf({}, new Set()), TypeError);
 });
 
