@@ -39,6 +39,7 @@ export type {
   ClientState,
 } from "@midishare/transport/client_runtime";
 export * from "@midishare/kernel/constants";
+export { addMs, dateDiff, isBefore, isDue } from "@midishare/kernel/api";
 export { NETWORK_ROLES, type NetworkRole } from "@midishare/kernel/api";
 export {
   isMidiShareError,
