@@ -21,6 +21,7 @@
 
 export {
   createServerKernel,
+  type RefnumChange,
   ServerKernel,
   type ServerKernelOptions,
 } from "./server_kernel.ts";

@@ -111,6 +111,31 @@ export interface ServerKernelOptions {
    * hardware slots; −1 (the default) without one.
    */
   rescanPorts?: () => number;
+  /**
+   * Told of each application opened or closed and each driver registered or
+   * unregistered (by a call or by a client leaving), once the change took effect and
+   * its notifications went out, and of each open or registration that failed. The
+   * server's loop logs them; by default nothing is told.
+   */
+  onRefnumChange?: (change: RefnumChange) => void;
+}
+
+/** A change of an application or driver refnum; see {@link ServerKernelOptions}. */
+export interface RefnumChange {
+  /**
+   * `"open"` and `"close"`: an application; `"register"` and `"unregister"`: a
+   * driver.
+   */
+  readonly kind: "open" | "close" | "register" | "unregister";
+  /** The client that made the call, or that left. */
+  readonly client: number;
+  /** The refnum; after an open or a registration that failed, the error code. */
+  readonly ref: number;
+  /**
+   * For an open or a registration, the name asked for; otherwise the name the
+   * refnum had.
+   */
+  readonly name: string;
 }
 
 /** Creates a dormant server kernel. Not real-time safe: allocates its tables. */
@@ -140,6 +165,7 @@ export class ServerKernel {
   readonly #describeServer: () => Record<string, unknown>;
   readonly #originMs: (isAwake: boolean) => number;
   readonly #rescanPorts: () => number;
+  readonly #onRefnumChange: ((change: RefnumChange) => void) | undefined;
   #isAwake = false;
   #errorBits = 0;
   #lostCount = 0;
@@ -155,6 +181,7 @@ export class ServerKernel {
     this.#describeServer = options.describeServer ?? (() => ({}));
     this.#originMs = options.originMs ?? (() => NaN);
     this.#rescanPorts = options.rescanPorts ?? (() => -1);
+    this.#onRefnumChange = options.onRefnumChange;
     this.pool = options.pool ??
       createCellPool({ cellCount: options.poolCellCount ?? 262_144 });
     this.accounts = options.accounts ?? new ServerAccounts();
@@ -338,6 +365,12 @@ export class ServerKernel {
 
   /** Opens an application for `client`; returns its refnum or `MIDIerrSpace`. */
   MidiOpen(client: number, name: string): number {
+    const ref = this.#open(client, name);
+    this.#onRefnumChange?.({ kind: "open", client, ref, name });
+    return ref;
+  }
+
+  #open(client: number, name: string): number {
     const refs = this.#refs;
     if (!this.#isAwake) {
       // Waking adds both images; refuse before waking when even that leaves no room.
@@ -358,6 +391,7 @@ export class ServerKernel {
   MidiClose(client: number, ref: number): void {
     const refs = this.#refs;
     if (refs.kind[ref] !== KIND_APPL || refs.owner[ref] !== client) return;
+    const name = refs.names[ref]!;
     this.#forget(ref);
     if (refs.applCount === 1) {
       this.#sleep();
@@ -365,6 +399,7 @@ export class ServerKernel {
       this.#alarm(ref, MIDICloseAppl);
     }
     this.#stateChanged();
+    this.#onRefnumChange?.({ kind: "close", client, ref, name });
   }
 
   // ---- Configuration (spec §7.3)
@@ -405,6 +440,12 @@ export class ServerKernel {
 
   /** Registers a driver for `client`; returns its refnum or `MIDIerrSpace`. */
   MidiRegisterDriver(client: number, name: string, version: number): number {
+    const ref = this.#register(client, name, version);
+    this.#onRefnumChange?.({ kind: "register", client, ref, name });
+    return ref;
+  }
+
+  #register(client: number, name: string, version: number): number {
     const refs = this.#refs;
     if (!refs.hasRoom) return MIDIerrSpace;
     const ref = refs.freeDriverRef();
@@ -427,10 +468,12 @@ export class ServerKernel {
   MidiUnregisterDriver(client: number, ref: number): void {
     const refs = this.#refs;
     if (refs.kind[ref] !== KIND_DRIVER || refs.owner[ref] !== client) return;
+    const name = refs.names[ref]!;
     this.#slots.removeAll(ref);
     this.#forget(ref);
     if (this.#isAwake) this.#alarm(ref, MIDICloseDriver);
     this.#stateChanged();
+    this.#onRefnumChange?.({ kind: "unregister", client, ref, name });
   }
 
   /** The `index`-th driver, 127 first, descending, or `MIDIerrIndex`. */
