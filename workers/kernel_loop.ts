@@ -19,7 +19,7 @@
  * @module
  */
 
-import { attachCellPool, type ServerKernelOptions } from "@midishare/kernel";
+import { attachCellPool } from "@midishare/kernel";
 import {
   C_HELD,
   C_LATE_DROPS,
@@ -62,6 +62,7 @@ import {
   type SharedMemory,
 } from "./shared_layout.ts";
 import { OutputBacklog } from "./output_backlog.ts";
+import { RefnumLog } from "./refnum_log.ts";
 import { ClientOutput, type OutputState } from "./client_output.ts";
 
 /** How long the kernel polls for a next request after answering one, in ms. */
@@ -101,70 +102,6 @@ export interface LoopHook {
   needsTicks(): boolean;
 }
 
-/** The server kernel with a log line for each application and client driver. */
-class ServerKernelWithLog extends ServerKernel {
-  /** Drivers registered by socket clients: they keep the server in use. */
-  readonly clientDrivers: Set<number> = new Set();
-  readonly #clients: Map<number, string>;
-
-  constructor(options: ServerKernelOptions, clients: Map<number, string>) {
-    super(options);
-    this.#clients = clients;
-  }
-
-  #who(client: number): string {
-    return this.#clients.get(client) ?? `client ${client}`;
-  }
-
-  override MidiOpen(client: number, name: string): number {
-    const ref = super.MidiOpen(client, name);
-    if (ref >= 0) {
-      logInfo(
-        `${this.#who(client)} opened ${quoteName(name)} as refnum ${ref}`,
-      );
-    } else {logWarn(
-        `${this.#who(client)} could not open ${
-          quoteName(name)
-        }: no free refnum`,
-      );}
-    return ref;
-  }
-
-  override MidiClose(client: number, ref: number): void {
-    const name = this.MidiGetName(ref);
-    super.MidiClose(client, ref);
-    if (name !== null && this.MidiGetName(ref) === null) {
-      logInfo(`${this.#who(client)} closed ${quoteName(name)} (refnum ${ref})`);
-    }
-  }
-
-  override MidiRegisterDriver(client: number, name: string, version: number) {
-    const ref = super.MidiRegisterDriver(client, name, version);
-    if (ref >= 0) {
-      logInfo(
-        `${this.#who(client)} registered driver ${
-          quoteName(name)
-        } as refnum ${ref}`,
-      );
-      if (client <= MAX_CONNECTIONS) this.clientDrivers.add(ref);
-    }
-    return ref;
-  }
-
-  override MidiUnregisterDriver(client: number, ref: number): void {
-    const name = this.MidiGetName(ref);
-    super.MidiUnregisterDriver(client, ref);
-    if (name !== null && this.MidiGetName(ref) === null) {
-      logInfo(
-        `${this.#who(client)} unregistered driver ${
-          quoteName(name)
-        } (refnum ${ref})`,
-      );
-      this.clientDrivers.delete(ref);
-    }
-  }
-}
-
 /** Options of {@link KernelLoop}. */
 export interface KernelLoopOptions {
   /** Called when the server becomes in use or idle (applications or client drivers). */
@@ -186,7 +123,7 @@ export interface KernelLoopOptions {
 /** The kernel worker's loop; see the module documentation. */
 export class KernelLoop {
   /** The kernel. */
-  readonly kernel: ServerKernelWithLog;
+  readonly kernel: ServerKernel;
   /** The clock. */
   readonly clock: ServerClock = new ServerClock();
   /** Times the loop slept and woke up, and request records handled, since start. */
@@ -211,6 +148,7 @@ export class KernelLoop {
   };
   readonly #outputs = new Map<number, ClientOutput>();
   readonly #clientNames = new Map<number, string>();
+  readonly #refnumLog = new RefnumLog(this.#clientNames);
   readonly #reader = new WireReader(
     new Uint8Array(0),
     new DataView(new ArrayBuffer(0)),
@@ -254,9 +192,10 @@ export class KernelLoop {
       options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS,
     );
     this.#testTickCostMs = options.testTickCostMs ?? 0;
-    this.kernel = new ServerKernelWithLog({
+    this.kernel = new ServerKernel({
       pool: attachCellPool(memory.pool),
       rescanPorts: () => this.#rescan(),
+      onRefnumChange: this.#refnumLog.onRefnumChange,
       accounts: this.#accounts,
       originMs: (isAwake) => {
         this.clock.sync(isAwake);
@@ -265,7 +204,7 @@ export class KernelLoop {
       ...(options.describeServer
         ? { describeServer: options.describeServer }
         : {}),
-    }, this.#clientNames);
+    });
   }
 
   /** Adds work to run after requests and after every tick (drivers). */
@@ -535,7 +474,7 @@ export class KernelLoop {
     Atomics.store(ctl, CTL_AWAKE, this.kernel.isAwake ? 1 : 0);
     // The network drivers' applications do not keep the server in use.
     const isInUse = this.kernel.userApplCount > 0 ||
-      this.kernel.clientDrivers.size > 0;
+      this.#refnumLog.clientDrivers.size > 0;
     if (isInUse !== this.#isInUse) {
       this.#isInUse = isInUse;
       Atomics.store(ctl, CTL_IN_USE, isInUse ? 1 : 0);

@@ -19,11 +19,11 @@
  * @module
  */
 
-export {
-  createServerKernel,
-  ServerKernel,
-  type ServerKernelOptions,
-} from "./server_kernel.ts";
+export { createServerKernel, ServerKernel } from "./server_kernel.ts";
+export type {
+  RefnumChange,
+  ServerKernelOptions,
+} from "./server_kernel_options.ts";
 export { MAX_CLIENTS } from "./router.ts";
 export {
   ACCOUNTS_BYTES,
