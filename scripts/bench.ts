@@ -115,12 +115,34 @@ const BENCHES: Record<string, Bench> = {
         `Echo workload (a MidiSendAt and a MidiTask per ms per client, ${r.seconds} s), % of one core:`,
       );
       for (const n of [1, 10]) {
-        const row = r[`clients${n}`] as { midiShare: Row; denoTimers: Row };
+        const row = r[`clients${n}`] as {
+          midiShare: Row;
+          floor: Row | null;
+          denoTimers: Row;
+        };
+        const m = row.midiShare, f = row.floor;
         console.log(
           `  ${
             String(n).padStart(2)
-          } clients: server ${row.midiShare.serverCpuPercent}%, server and clients ${row.midiShare.totalCpuPercent}%` +
-            ` (target 25% for 10); ${n} plain Deno processes with a 1 ms timer: ${row.denoTimers.totalCpuPercent}%`,
+          } clients: server ${m.serverCpuPercent}%, server and clients ${m.totalCpuPercent}%` +
+            `; ${n} plain Deno processes with a 1 ms timer: ${row.denoTimers.totalCpuPercent}%`,
+        );
+        if (f === null) {
+          console.log("     floor: not measured (no C compiler)");
+          continue;
+        }
+        const woken = f.wokenCpuPercent as number;
+        const ideal = f.idealServerCpuPercent as number;
+        const ratio = (a: number, b: number) =>
+          b > 0 ? `${Math.round((10 * a) / b) / 10}x` : "n/a";
+        console.log(
+          `     floor: ${n} Deno processes woken by a socket byte each ms ${woken}%, ` +
+            `the ideal C server writing them ${ideal}%; ` +
+            `ratios: server and clients ${
+              ratio(m.totalCpuPercent as number, woken)
+            } the floor, server ${
+              ratio(m.serverCpuPercent as number, ideal)
+            } the ideal server (targets 1.5x for 10 clients)`,
         );
       }
     },
