@@ -114,7 +114,8 @@ export interface JackServer extends AsyncDisposable {
 
 /**
  * Starts `jackd -d dummy` (no sound card) under its own server name and waits for
- * it. A test file run in parallel with `rtmidi_test.ts` passes a `name` of its own.
+ * it. Each test file that starts one passes a `name` of its own, as files run in
+ * parallel; `rtmidi_messages_test.ts` uses the default.
  */
 export async function startJack(name = "midishare-test"): Promise<JackServer> {
   // Fixed names: JACK keeps a registry slot per server name and runs out of them

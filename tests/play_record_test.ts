@@ -243,7 +243,7 @@ Deno.test(
   hardwareTest(
     "play --port plays into a JACK port named by its slot, the file's messages in order",
     async () => {
-      // A server name of this file's: rtmidi_test.ts runs at the same time.
+      // A server name of this file's: the rtmidi_*_test.ts files run alongside.
       await using jack = await startJack("midishare-test-play");
       await using dump = await startJackClientWithPort(
         jack.env,

@@ -7,44 +7,23 @@
  * and per-event work allocates nothing; requests that create applications, names or
  * results do.
  *
- * The overload policy lives here: ticks never wait behind a flood of requests (the
- * loop drains requests while no tick is more than a millisecond overdue, the rest
- * waits in the request ring, and a full ring stops the listener from reading the
- * senders' sockets); a tick that runs more than {@link KernelLoopOptions.maxLatenessMs}
- * after its due time routes none of its events (they are counted as late drops of
- * their senders); and events for a client whose socket has had output waiting longer
- * than that are dropped (counted for the receiver). Losses are logged at most once a
- * second per client.
+ * Two parts of the overload policy live here: ticks never wait behind a flood of
+ * requests (the loop drains requests while no tick is more than a millisecond
+ * overdue, the rest waits in the request ring, and a full ring stops the listener
+ * from reading the senders' sockets); and a tick that runs more than
+ * {@link KernelLoopOptions.maxLatenessMs} after its due time routes none of its
+ * events (they are counted as late drops of their senders). Lagging clients and loss
+ * reports are in `overload_policy.ts`, draining the requests and the clients' calls
+ * in `client_sessions.ts`, the ways to wait in `loop_sleep.ts`.
  *
  * @module
  */
 
 import { attachCellPool } from "@midishare/kernel";
-import {
-  C_HELD,
-  C_LATE_DROPS,
-  C_OUTPUT_SINCE,
-  C_QUOTA_LOSSES,
-  C_SLOW_DROPS,
-  ServerAccounts,
-  ServerKernel,
-  wallStamp,
-} from "@midishare/kernel/server";
+import { ServerAccounts, ServerKernel } from "@midishare/kernel/server";
 import { epochNow } from "@midishare/transport/clock";
-import { dispatchCall } from "./gen/kernel_dispatch_gen.ts";
-import { logInfo, logWarn, quoteName } from "@midishare/transport/logger";
+import { logWarn } from "@midishare/transport/logger";
 import { Ring } from "./output_ring.ts";
-import {
-  PROTOCOL_MAGIC,
-  PROTOCOL_VERSION,
-  WireReader,
-  WireWriter,
-} from "@midishare/transport/wire";
-import {
-  beginReply,
-  NotificationWriter,
-  writeWelcome,
-} from "@midishare/transport/gen/frames_gen";
 import { ServerClock } from "./server_clock.ts";
 import { TickStats } from "./tick_stats.ts";
 import {
@@ -55,70 +34,19 @@ import {
   CTL_LATE_TICKS,
   CTL_LISTENER_WAKE,
   CTL_STOP,
-  MAX_CONNECTIONS,
-  REQ_CALL,
-  REQ_CONNECT,
-  REQ_DISCONNECT,
   type SharedMemory,
 } from "./shared_layout.ts";
 import { OutputBacklog } from "./output_backlog.ts";
 import { RefnumLog } from "./refnum_log.ts";
-import { ClientOutput, type OutputState } from "./client_output.ts";
-
-/** How long the kernel polls for a next request after answering one, in ms. */
-export const SPIN_AFTER_REPLY_MS = 0.2;
-
-/** Most the kernel wakes ahead of a tick to absorb wake-up delays, in ms. */
-const MAX_WAKE_MARGIN_MS = 0.25;
-
-/**
- * Default bound of the overload policy, in ms: a tick later than this routes none of
- * its events, and a client whose socket has had output waiting longer gets none.
- */
-export const DEFAULT_MAX_LATENESS_MS = 1000;
-
-/** How often at most the losses of one client are logged, in ms. */
-const LOSS_REPORT_MS = 1000;
-
-/** Requests handled between two looks at the clock while draining the ring. */
-const REQUESTS_PER_CLOCK_CHECK = 64;
-
-/** Ticks with nothing scheduled before the kernel sleeps until a request. */
-export const IDLE_TICKS_BEFORE_SLEEP = 100;
-
-/**
- * Longest idle sleep while MidiShare is awake and hooks exist: their periodic work
- * (the port rescans) runs in the ticks caught up on waking.
- */
-export const HOOK_IDLE_WAKE_MS = 1000;
-
-/** Work of the kernel worker's own clients (hardware drivers) inside the loop. */
-export interface LoopHook {
-  /** Runs after the requests of a pass were handled. */
-  afterRequests(): void;
-  /** Runs after each tick of the kernel. Must be real-time safe. */
-  afterTick(now: number): void;
-  /** Whether the hook needs every tick now (inputs to poll, output to finish). */
-  needsTicks(): boolean;
-}
-
-/** Options of {@link KernelLoop}. */
-export interface KernelLoopOptions {
-  /** Called when the server becomes in use or idle (applications or client drivers). */
-  onInUse?: (isInUse: boolean) => void;
-  /** Extra facts for `ServerStatus`. */
-  describeServer?: () => Record<string, unknown>;
-  /**
-   * The overload policy's bound in ms (default {@link DEFAULT_MAX_LATENESS_MS}; 0 turns
-   * the drops off): see the module documentation.
-   */
-  maxLatenessMs?: number;
-  /**
-   * For tests only: every tick that dispatches something also spins this many ms, so
-   * that the kernel falls behind its clock deterministically.
-   */
-  testTickCostMs?: number;
-}
+import type { OutputState } from "./client_output.ts";
+import { DEFAULT_MAX_LATENESS_MS, OverloadPolicy } from "./overload_policy.ts";
+import type { KernelLoopOptions, LoopHook } from "./kernel_loop_options.ts";
+import { ClientSessions } from "./client_sessions.ts";
+import {
+  HOOK_IDLE_WAKE_MS,
+  IDLE_TICKS_BEFORE_SLEEP,
+  LoopSleep,
+} from "./loop_sleep.ts";
 
 /** The kernel worker's loop; see the module documentation. */
 export class KernelLoop {
@@ -146,37 +74,21 @@ export class KernelLoop {
     hasOutput: false,
     backlog: new OutputBacklog(),
   };
-  readonly #outputs = new Map<number, ClientOutput>();
   readonly #clientNames = new Map<number, string>();
   readonly #refnumLog = new RefnumLog(this.#clientNames);
-  readonly #reader = new WireReader(
-    new Uint8Array(0),
-    new DataView(new ArrayBuffer(0)),
-    0,
-    0,
-  );
-  readonly #reply = new WireWriter(1024);
   readonly #hooks: LoopHook[] = [];
   readonly #onInUse: (isInUse: boolean) => void;
   readonly #accounts: ServerAccounts;
   /** The overload policy's bound in ms; 0 when off. */
   readonly maxLatenessMs: number;
   readonly #testTickCostMs: number;
-  // Connected socket clients, in no order, for the per-pass look at their sockets.
-  readonly #connected = new Int32Array(MAX_CONNECTIONS);
-  #connectedCount = 0;
-  // Per client: quota losses, late drops and slow drops at the last log line.
-  readonly #reported = new Float64Array((MAX_CONNECTIONS + 1) * 3);
-  #reportedLost = 0;
-  #nextReportAt = 0;
+  readonly #overload: OverloadPolicy;
+  readonly #sessions: ClientSessions;
+  readonly #sleep: LoopSleep;
   #isInUse = false;
   #isCatchingUp = false;
-  // How much earlier than a tick the loop asks to be woken, learnt from wake delays.
-  #wakeMarginMs = 0;
   // The last tick that had something scheduled or a request.
   #busyAt = 0;
-  // When the last reply was written (performance.now()), 0 once spun for.
-  #answeredAt = 0;
   #reportedDrops = 0;
   #rescan: () => number = () => -1;
 
@@ -204,6 +116,27 @@ export class KernelLoop {
       ...(options.describeServer
         ? { describeServer: options.describeServer }
         : {}),
+    });
+    this.#overload = new OverloadPolicy(this.kernel, {
+      accounts: this.#accounts,
+      clientNames: this.#clientNames,
+      maxLatenessMs: this.maxLatenessMs,
+    });
+    this.#sessions = new ClientSessions(this.kernel, {
+      clock: this.clock,
+      output: this.#output,
+      outputState: this.#outputState,
+      clientNames: this.#clientNames,
+      overload: this.#overload,
+      onRequest: () => {
+        this.counters.requests++;
+        this.#busyAt = this.clock.ticksDone;
+      },
+    });
+    this.#sleep = new LoopSleep(this.#control, {
+      clock: this.clock,
+      requests: this.#requests,
+      counters: this.counters,
     });
   }
 
@@ -233,7 +166,11 @@ export class KernelLoop {
     while (Atomics.load(ctl, CTL_STOP) === 0) {
       this.step();
       if (this.#requests.peek() >= 0) continue;
-      if (this.#answeredAt > 0 && this.#spinForRequest()) continue;
+      if (this.#sessions.answeredAt > 0) {
+        const answeredAt = this.#sessions.answeredAt;
+        this.#sessions.answeredAt = 0;
+        if (this.#sleep.forRequest(answeredAt)) continue;
+      }
       // With nothing scheduled and nothing to poll, ticks would do nothing: sleep until
       // a request, then catch them up in order. The listener wakes a deep sleeper for
       // every request, one-way ones included.
@@ -255,10 +192,9 @@ export class KernelLoop {
           const limit = this.kernel.isAwake && this.#hooks.length > 0
             ? HOOK_IDLE_WAKE_MS
             : undefined;
-          Atomics.wait(ctl, CTL_KERNEL_WAKE, seen, limit);
-          this.counters.wakeups++;
+          this.#sleep.untilRequest(seen, limit);
         } else {
-          this.#waitForTick(seen);
+          this.#sleep.untilTick(seen);
         }
       }
       if (isIdle) {
@@ -273,48 +209,6 @@ export class KernelLoop {
     return false;
   }
 
-  /**
-   * Sleeps until the next tick or a request. The system wakes a sleeping thread some
-   * tens of microseconds late; the loop learns that delay (a moving average), asks to
-   * be woken that much earlier, and polls the last microseconds to the boundary.
-   */
-  #waitForTick(seen: number): void {
-    const ctl = this.#control;
-    const toTick = this.clock.msToNextTick();
-    if (toTick <= 0) return;
-    const sleepMs = toTick - this.#wakeMarginMs;
-    if (sleepMs > 0) {
-      const target = performance.now() + sleepMs;
-      if (Atomics.wait(ctl, CTL_KERNEL_WAKE, seen, sleepMs) === "timed-out") {
-        const late = Math.min(MAX_WAKE_MARGIN_MS, performance.now() - target);
-        this.#wakeMarginMs = Math.max(0, this.#wakeMarginMs * 0.9 + late * 0.1);
-      }
-      this.counters.wakeups++;
-    }
-    const due = performance.now() + this.clock.msToNextTick();
-    while (performance.now() < due && this.#requests.peek() < 0) {
-      // the last microseconds before the tick
-    }
-  }
-
-  /**
-   * After answering a request, polls the request ring for up to
-   * {@link SPIN_AFTER_REPLY_MS}: a client waiting for answers usually asks again at
-   * once, and a thread woken from sleep costs tens of microseconds. Never spins past
-   * the next tick's due time. Returns whether a request came.
-   */
-  #spinForRequest(): boolean {
-    const until = Math.min(
-      this.#answeredAt + SPIN_AFTER_REPLY_MS,
-      performance.now() + this.clock.msToNextTick(),
-    );
-    this.#answeredAt = 0;
-    while (performance.now() < until) {
-      if (this.#requests.peek() >= 0) return true;
-    }
-    return false;
-  }
-
   /** One pass: requests, due ticks, then wakes the listener if needed. */
   step(): void {
     // After an idle sleep, the empty ticks of the sleep come first: the requests that
@@ -322,7 +216,7 @@ export class KernelLoop {
     if (this.#isCatchingUp) this.#runDueTicks();
     // Requests first: what was sent before a tick's due time belongs to that tick.
     this.#drainRequests();
-    if (this.maxLatenessMs > 0) this.#markLaggingClients();
+    if (this.maxLatenessMs > 0) this.#overload.markLaggingClients();
     for (const hook of this.#hooks) hook.afterRequests();
     this.#runDueTicks();
     const backlog = this.#outputState.backlog;
@@ -334,7 +228,7 @@ export class KernelLoop {
       Atomics.add(this.#control, CTL_LISTENER_WAKE, 1);
       Atomics.notify(this.#control, CTL_LISTENER_WAKE);
     }
-    if (performance.now() >= this.#nextReportAt) this.#reportLosses();
+    this.#overload.reportLossesIfDue();
     if (backlog.droppedRecords !== this.#reportedDrops) {
       logWarn(
         `output backlog full (${backlog.bytes} bytes wait for the listener): ${
@@ -382,93 +276,8 @@ export class KernelLoop {
     }
   }
 
-  /**
-   * Marks the clients whose socket has had output waiting longer than the bound: the
-   * kernel routes no event to them until the listener catches up.
-   */
-  #markLaggingClients(): void {
-    const lagging = this.kernel.lagging, accounts = this.#accounts;
-    const now = wallStamp(epochNow());
-    for (let i = 0; i < this.#connectedCount; i++) {
-      const client = this.#connected[i]!;
-      const since = accounts.client(client, C_OUTPUT_SINCE);
-      const waited = (now - since + 0x7fffffff) % 0x7fffffff;
-      lagging[client] = since !== 0 && waited > this.maxLatenessMs ? 1 : 0;
-    }
-  }
-
-  /** At most once a second, one log line per client that lost events since. */
-  #reportLosses(): void {
-    this.#nextReportAt = performance.now() + LOSS_REPORT_MS;
-    const accounts = this.#accounts, reported = this.#reported;
-    const kinds = [C_QUOTA_LOSSES, C_LATE_DROPS, C_SLOW_DROPS];
-    let quotaLosses = 0;
-    for (let i = 0; i < this.#connectedCount; i++) {
-      const client = this.#connected[i]!;
-      const counts = kinds.map((k, j) =>
-        accounts.client(client, k) - reported[client * 3 + j]!
-      );
-      if (counts.every((n) => n <= 0)) continue;
-      counts.forEach((n, j) => reported[client * 3 + j]! += n);
-      quotaLosses += counts[0]!;
-      const parts = [];
-      if (counts[0]! > 0) {
-        parts.push(
-          `${
-            counts[0]
-          } events lost to its quota of ${accounts.quota} server cells (${
-            accounts.client(client, C_HELD)
-          } held)`,
-        );
-      }
-      if (counts[1]! > 0) {
-        parts.push(
-          `${
-            counts[1]
-          } events dropped, due in ticks more than ${this.maxLatenessMs} ms late (the server is overloaded)`,
-        );
-      }
-      if (counts[2]! > 0) {
-        parts.push(
-          `${
-            counts[2]
-          } deliveries dropped, its socket having had output waiting for more than ${this.maxLatenessMs} ms`,
-        );
-      }
-      logWarn(
-        `${
-          this.#clientNames.get(client) ?? `client ${client}`
-        }: since the last report, ${parts.join("; ")}`,
-      );
-    }
-    const lost = this.kernel.lostCount - this.#reportedLost - quotaLosses;
-    this.#reportedLost = this.kernel.lostCount;
-    if (lost > 0) {
-      const pool = this.kernel.pool;
-      logWarn(
-        `since the last report, ${lost} events or tasks lost: the server pool is full (${pool.used} of ${pool.capacity} cells used)`,
-      );
-    }
-  }
-
   #drainRequests(): void {
-    const ring = this.#requests, r = this.#reader;
-    let untilCheck = REQUESTS_PER_CLOCK_CHECK;
-    for (let at = ring.peek(); at >= 0; at = ring.peek()) {
-      // Ticks do not wait behind a flood: the rest of the ring waits for the next pass.
-      if (--untilCheck === 0) {
-        untilCheck = REQUESTS_PER_CLOCK_CHECK;
-        if (this.kernel.isAwake && this.clock.dueTicks() > 1) break;
-      }
-      r.reset(ring.bytes, ring.view, at, at + ring.peekLength(at));
-      const client = r.u16(), kind = r.u16();
-      this.counters.requests++;
-      this.#busyAt = this.clock.ticksDone;
-      if (kind === REQ_CALL) this.#call(client, r);
-      else if (kind === REQ_CONNECT) this.#connect(client, r);
-      else if (kind === REQ_DISCONNECT) this.#disconnect(client);
-      ring.release();
-    }
+    this.#sessions.drain(this.#requests);
     this.clock.sync(this.kernel.isAwake);
     const ctl = this.#control;
     Atomics.store(ctl, CTL_AWAKE, this.kernel.isAwake ? 1 : 0);
@@ -480,65 +289,5 @@ export class KernelLoop {
       Atomics.store(ctl, CTL_IN_USE, isInUse ? 1 : 0);
       this.#onInUse(isInUse);
     }
-  }
-
-  #call(client: number, r: WireReader): void {
-    const output = this.#outputs.get(client);
-    if (output === undefined) return;
-    const seq = r.u32(), callId = r.u16();
-    const reply = this.#reply;
-    reply.reset();
-    const start = beginReply(reply, seq);
-    dispatchCall(this.kernel, client, callId, r, reply);
-    if (seq === 0) return;
-    reply.endFrame(start);
-    output.writeFrames(reply.bytes, reply.length);
-    this.#answeredAt = performance.now();
-  }
-
-  #connect(client: number, r: WireReader): void {
-    const pid = r.u32(), name = r.str();
-    const label = `client ${client} (pid ${pid}${
-      name === "" ? "" : `, ${quoteName(name)}`
-    })`;
-    this.#clientNames.set(client, label);
-    const output = new ClientOutput(client, this.#output, this.#outputState);
-    if (!this.kernel.attachClient(client, new NotificationWriter(output))) {
-      logWarn(`${label}: client id already in use`);
-      return;
-    }
-    this.#outputs.set(client, output);
-    if (client <= MAX_CONNECTIONS) {
-      this.#connected[this.#connectedCount++] = client;
-      this.#reported.fill(0, client * 3, client * 3 + 3);
-    }
-    logInfo(`${label} connected`);
-    writeWelcome(
-      output,
-      PROTOCOL_MAGIC,
-      PROTOCOL_VERSION,
-      client,
-      Deno.pid,
-      epochNow(),
-      this.kernel.MidiCountAppls(),
-      this.kernel.MidiCountDrivers(),
-      this.kernel.isAwake,
-      this.clock.origin,
-    );
-  }
-
-  #disconnect(client: number): void {
-    if (!this.#outputs.has(client)) return;
-    this.kernel.removeClient(client);
-    this.#outputs.delete(client);
-    const at = this.#connected.indexOf(client);
-    if (at >= 0 && at < this.#connectedCount) {
-      this.#connected[at] = this.#connected[--this.#connectedCount]!;
-    }
-    this.kernel.lagging[client] = 0;
-    logInfo(
-      `${this.#clientNames.get(client) ?? `client ${client}`} disconnected`,
-    );
-    this.#clientNames.delete(client);
   }
 }

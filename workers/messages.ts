@@ -16,7 +16,7 @@ export interface MidiPortOptions {
   virtualPorts: number;
 }
 
-/** The overload policy of the kernel loop (see `KernelLoopOptions`). */
+/** The overload policy of the kernel loop (see `KernelLoopOptions` in `kernel_loop_options.ts`). */
 export interface OverloadOptions {
   maxLatenessMs: number;
   testTickCostMs: number;

@@ -32,7 +32,7 @@ import {
   DEFAULT_SIZES,
   type SharedSizes,
 } from "./shared_layout.ts";
-import { DEFAULT_MAX_LATENESS_MS } from "./kernel_loop.ts";
+import { DEFAULT_MAX_LATENESS_MS } from "./overload_policy.ts";
 
 /** Options of {@link runServer}. */
 export interface ServerOptions {

@@ -62,10 +62,10 @@
  * @module
  */
 
-export {
-  openPlayer,
-  type Player,
-  type PlayerOptions,
-  type PlayerState,
-  type PlayerStatus,
-} from "./open_player.ts";
+export { openPlayer } from "./open_player.ts";
+export type {
+  Player,
+  PlayerOptions,
+  PlayerState,
+  PlayerStatus,
+} from "./player.ts";

@@ -1,0 +1,107 @@
+/**
+ * How the kernel loop waits: until the next tick (waking a learnt margin early and
+ * polling the last microseconds), until a request (idle sleep), or briefly for the
+ * next request after a reply.
+ *
+ * Runs in the kernel worker. Real-time safe: no allocation; it blocks the worker
+ * thread on purpose, with `Atomics.wait` or a bounded busy poll.
+ *
+ * @module
+ */
+
+import type { Ring } from "./output_ring.ts";
+import type { ServerClock } from "./server_clock.ts";
+import { CTL_KERNEL_WAKE } from "./shared_layout.ts";
+
+/** How long the kernel polls for a next request after answering one, in ms. */
+export const SPIN_AFTER_REPLY_MS = 0.2;
+
+/** Most the kernel wakes ahead of a tick to absorb wake-up delays, in ms. */
+const MAX_WAKE_MARGIN_MS = 0.25;
+
+/** Ticks with nothing scheduled before the kernel sleeps until a request. */
+export const IDLE_TICKS_BEFORE_SLEEP = 100;
+
+/**
+ * Longest idle sleep while MidiShare is awake and hooks exist: their periodic work
+ * (the port rescans) runs in the ticks caught up on waking.
+ */
+export const HOOK_IDLE_WAKE_MS = 1000;
+
+/** Options of {@link LoopSleep}. */
+export interface LoopSleepOptions {
+  /** The server clock. */
+  clock: ServerClock;
+  /** The request ring, polled while waiting. */
+  requests: Ring;
+  /** The loop's counters; each sleep counts a wakeup. */
+  counters: { wakeups: number };
+}
+
+/** The kernel loop's ways to wait. */
+export class LoopSleep {
+  readonly #control: Int32Array;
+  readonly #clock: ServerClock;
+  readonly #requests: Ring;
+  readonly #counters: { wakeups: number };
+  // How much earlier than a tick the loop asks to be woken, learnt from wake delays.
+  #wakeMarginMs = 0;
+
+  /** Waits on the kernel wake word of `control`. */
+  constructor(control: Int32Array, options: LoopSleepOptions) {
+    this.#control = control;
+    this.#clock = options.clock;
+    this.#requests = options.requests;
+    this.#counters = options.counters;
+  }
+
+  /**
+   * Sleeps until a request (the wake word changes from `seen`) or for `limitMs` at
+   * most (forever when undefined).
+   */
+  untilRequest(seen: number, limitMs: number | undefined): void {
+    Atomics.wait(this.#control, CTL_KERNEL_WAKE, seen, limitMs);
+    this.#counters.wakeups++;
+  }
+
+  /**
+   * Sleeps until the next tick or a request. The system wakes a sleeping thread some
+   * tens of microseconds late; the loop learns that delay (a moving average), asks to
+   * be woken that much earlier, and polls the last microseconds to the boundary.
+   */
+  untilTick(seen: number): void {
+    const ctl = this.#control;
+    const toTick = this.#clock.msToNextTick();
+    if (toTick <= 0) return;
+    const sleepMs = toTick - this.#wakeMarginMs;
+    if (sleepMs > 0) {
+      const target = performance.now() + sleepMs;
+      if (Atomics.wait(ctl, CTL_KERNEL_WAKE, seen, sleepMs) === "timed-out") {
+        const late = Math.min(MAX_WAKE_MARGIN_MS, performance.now() - target);
+        this.#wakeMarginMs = Math.max(0, this.#wakeMarginMs * 0.9 + late * 0.1);
+      }
+      this.#counters.wakeups++;
+    }
+    const due = performance.now() + this.#clock.msToNextTick();
+    while (performance.now() < due && this.#requests.peek() < 0) {
+      // the last microseconds before the tick
+    }
+  }
+
+  /**
+   * After answering a request at `answeredAt` (performance.now()), polls the request
+   * ring for up to {@link SPIN_AFTER_REPLY_MS}: a client waiting for answers usually
+   * asks again at once, and a thread woken from sleep costs tens of microseconds.
+   * Never spins past the next tick's due time. Returns whether a request came.
+   */
+  forRequest(answeredAt: number): boolean {
+    const until = Math.min(
+      answeredAt + SPIN_AFTER_REPLY_MS,
+      performance.now() + this.#clock.msToNextTick(),
+    );
+    while (performance.now() < until) {
+      if (this.#requests.peek() >= 0) return true;
+    }
+    return false;
+  }
+}
