@@ -7,78 +7,27 @@
  * Mode-specific rules (timeouts, connections, HostID pacing) stay in the LAN and WAN
  * stations, which are told of openings, removals and output changes through hooks.
  * Runs in the Inet driver; not real-time safe (a remote allocates when created).
+ * The options are in `remote_set_options.ts`, a new remote is made by
+ * `_create_remote.ts`.
  *
  * @module
  */
 
 import { addMs, isBefore, isDue } from "@midishare/kernel/api";
-import { createClockEstimator } from "./clock_estimator.ts";
-import type { ConnectionMemory, Reconnection } from "./connection_memory.ts";
-import type { DataPathFactory, InputStreamKind } from "./remote_data_path.ts";
+import { createRemote } from "./_create_remote.ts";
+import type { Reconnection } from "./connection_memory.ts";
+import type { InputStreamKind } from "./remote_data_path.ts";
 import type { MidiPacket } from "./packets.ts";
 import { alertText } from "./log_lines.ts";
-import {
-  MAX_APPLICATION_NAME_BYTES,
-  type Remote,
-  truncateName,
-} from "./remote.ts";
-import type {
-  LocalApplication,
-  RemoteId,
-  StationEffects,
-} from "./station_effects.ts";
+import type { Remote } from "./remote.ts";
+import type { HostIdArrival, RemoteSetOptions } from "./remote_set_options.ts";
+import type { LocalApplication, RemoteId } from "./station_effects.ts";
 
-/** Hooks the station gives the set. */
-export interface RemoteSetHooks {
-  /** A remote has just opened at `now` (locked, or the self remote). */
-  opened(remote: Remote, now: number): void;
-  /** A remote has been removed (its application closed). */
-  removed(remote: Remote): void;
-  /** The output side of an open remote switched to grouping or back to idle. */
-  outputChanged(remote: Remote, isGrouping: boolean, now: number): void;
-}
-
-/** Options of {@link RemoteSet}. */
-export interface RemoteSetOptions {
-  /** The effects. */
-  readonly effects: StationEffects;
-  /** LAN or WAN. */
-  readonly mode: "lan" | "wan";
-  /** Grouping period, ms. */
-  readonly groupingMs: number;
-  /** Maximum latency, ms. */
-  readonly maxLatencyMs: number;
-  /** The driver application's name, first word of alerts. */
-  readonly driverName: string;
-  /** The connection memory (kept across LAN sleeps). */
-  readonly memory: ConnectionMemory;
-  /** Creates the event path of each new remote. */
-  readonly createDataPath: DataPathFactory;
-  /** Most remotes at once; HostID packets beyond are ignored and logged. */
-  readonly maxRemotes: number;
-  /** Sends a packet of a remote's special stream (WAN: TCP). */
-  readonly sendSpecial: (remote: Remote, packet: Uint8Array) => void;
-  /** Mode hooks. */
-  readonly hooks: RemoteSetHooks;
-}
-
-/** How a HostID packet creates or refreshes a remote. */
-export interface HostIdArrival {
-  /** Sender's address. */
-  readonly address: string;
-  /** Local reception date. */
-  readonly receivedAt: number;
-  /** Sender's time carried by the packet. */
-  readonly remoteTime: number;
-  /** Name of a new remote (ignored on refresh). */
-  readonly name: string;
-  /** Whether the address is the station's own (LAN). */
-  readonly isSelf: boolean;
-  /** Expiry after creation, ms (LAN 1500). */
-  readonly createExpiryMs: number;
-  /** Expiry after a refresh, ms (LAN 500). */
-  readonly refreshExpiryMs: number;
-}
+export type {
+  HostIdArrival,
+  RemoteSetHooks,
+  RemoteSetOptions,
+} from "./remote_set_options.ts";
 
 /**
  * The remotes of one station: see the module documentation. A LAN station makes a
@@ -278,48 +227,9 @@ export class RemoteSet {
   }
 
   #create(arrival: HostIdArrival): Remote {
-    const o = this.#o;
-    const id = this.#nextId++;
-    const address = arrival.address;
-    const clock = createClockEstimator({
-      firstLocal: arrival.receivedAt,
-      firstRemote: arrival.remoteTime,
-      maxLatencyMs: o.maxLatencyMs,
-      isLocked: arrival.isSelf,
-    });
-    // The closures run only after `remote` is initialised below.
-    const dataPath = o.createDataPath({
-      mode: o.mode,
-      groupingMs: o.groupingMs,
-      maxLatencyMs: o.maxLatencyMs,
-      clock,
-      takeEvents: (visit) => o.effects.takeEvents(id, visit),
-      sendUdp: (packet) => o.effects.sendDatagram(address, packet),
-      sendSpecial: (packet) => {
-        o.sendSpecial(remote, packet);
-      },
-      deliver: (event, dateMs) => {
-        // Events of a remote that is not open yet are dropped (D34).
-        if (remote.hasApplication) o.effects.deliverEvent(id, event, dateMs);
-      },
-      log: (text) => o.effects.log(text, false),
-    });
-    const remote: Remote = {
-      id,
-      address,
-      name: truncateName(arrival.name, MAX_APPLICATION_NAME_BYTES),
-      isSelf: arrival.isSelf,
-      clock,
-      dataPath,
-      createdAt: arrival.receivedAt,
-      isOpen: false,
-      hasApplication: false,
-      expiry: addMs(arrival.receivedAt, arrival.createExpiryMs),
-      isGrouping: false,
-      nextCollection: 0,
-    };
-    this.#byAddress.set(address, remote);
-    this.#byId.set(id, remote);
+    const remote = createRemote(this.#o, arrival, this.#nextId++);
+    this.#byAddress.set(remote.address, remote);
+    this.#byId.set(remote.id, remote);
     return remote;
   }
 
