@@ -94,12 +94,14 @@ export {
 } from "./lan_addresses.ts";
 export {
   CREATE_EXPIRY_MS,
-  createLanStation,
   DEFAULT_MAX_REMOTES,
+  REFRESH_EXPIRY_MS,
+} from "./lan_remote_set.ts";
+export {
+  createLanStation,
   type LanStation,
   type LanStationOptions,
   type LanStationState,
-  REFRESH_EXPIRY_MS,
 } from "./lan_station.ts";
 export { alertText, reportLine } from "./log_lines.ts";
 export {
