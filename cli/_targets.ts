@@ -6,7 +6,48 @@
  * @module
  */
 
-import { MIDIerrIndex, type MidiShareClient } from "@midishare/client";
+import {
+  createClient,
+  MIDIerrIndex,
+  type MidiShareClient,
+} from "@midishare/client";
+
+/** A client for tool `tool` on the server at `socket` (this user's by default). */
+export function toolClient(
+  tool: string,
+  socket: string | undefined,
+): MidiShareClient {
+  return createClient({
+    name: tool,
+    ...(socket === undefined ? {} : { socketPath: socket }),
+  });
+}
+
+/**
+ * Opens the tool's application.
+ * @throws {RangeError} when no refnum is free
+ */
+export async function openApplication(
+  ms: MidiShareClient,
+  name: string,
+): Promise<number> {
+  const ref = await ms.MidiOpen(name);
+  if (ref < 0) throw new RangeError("Cannot open the application: no refnum");
+  return ref;
+}
+
+/**
+ * The applications named (refnums or exact names), in order; refnum 0, the
+ * hardware ports, when none is named.
+ */
+export async function refnumsOf(
+  ms: MidiShareClient,
+  texts: readonly string[],
+): Promise<number[]> {
+  const refs = [];
+  for (const text of texts) refs.push(await refnumOf(ms, text));
+  return refs.length === 0 ? [0] : refs;
+}
 
 /** A refnum given as a number or an exact name. */
 export async function refnumOf(

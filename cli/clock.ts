@@ -9,7 +9,6 @@
  */
 
 import {
-  createClient,
   isMidiShareError,
   type MidiEvRef,
   type MidiShareClient,
@@ -29,7 +28,7 @@ import {
   songPosition,
 } from "./_clock_schedule.ts";
 import { type OptionValues, runCommand, UsageError } from "./_args.ts";
-import { portOf, refnumOf } from "./_targets.ts";
+import { openApplication, portOf, refnumsOf, toolClient } from "./_targets.ts";
 
 const HELP = `Usage: midishare clock [options]
 
@@ -136,23 +135,16 @@ async function startClock(
   values: Values,
   options: ClockOptions,
 ): Promise<number> {
-  const ms = createClient({
-    name: "clock",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
+  const ms = toolClient("clock", values.socket);
   try {
-    const ref = await ms.MidiOpen(values.name);
-    if (ref < 0) throw new RangeError("Cannot open the application: no refnum");
+    const ref = await openApplication(ms, values.name);
     const port = await portOf(ms, values.port);
-    const targets = [];
-    for (const to of values.to) targets.push(await refnumOf(ms, to));
-    for (const to of targets.length === 0 ? [0] : targets) {
-      ms.MidiConnect(ref, to, true);
-    }
+    const targets = await refnumsOf(ms, values.to);
+    for (const to of targets) ms.MidiConnect(ref, to, true);
     await ms.MidiShare(); // connected
     console.log(
       `clock: refnum ${ref}, ${values.tempo} bpm to ${
-        targets.length === 0 ? "the hardware ports" : targets.join(", ")
+        values.to.length === 0 ? "the hardware ports" : targets.join(", ")
       }, port ${port} (Ctrl-C to stop)`,
     );
     return await runClock(ms, ref, port, options);

@@ -9,7 +9,6 @@
  */
 
 import {
-  createClient,
   isMidiShareError,
   type MidiEv,
   type MidiShareClient,
@@ -18,7 +17,7 @@ import {
   typeNote,
 } from "@midishare/client";
 import { type OptionValues, runCommand } from "./_args.ts";
-import { refnumOf } from "./_targets.ts";
+import { openApplication, refnumsOf, toolClient } from "./_targets.ts";
 
 const HELP = `Usage: midishare echo [options]
 
@@ -82,20 +81,13 @@ async function startEcho(
   values: OptionValues<typeof SPEC.options>,
   options: EchoOptions,
 ): Promise<number> {
-  const ms = createClient({
-    name: "echo",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
+  const ms = toolClient("echo", values.socket);
   try {
-    const ref = await ms.MidiOpen(values.name);
-    if (ref < 0) throw new RangeError("Cannot open the application: no refnum");
-    const sources = [], targets = [];
-    for (const from of values.from) sources.push(await refnumOf(ms, from));
-    for (const to of values.to) targets.push(await refnumOf(ms, to));
-    for (const src of sources.length === 0 ? [0] : sources) {
+    const ref = await openApplication(ms, values.name);
+    for (const src of await refnumsOf(ms, values.from)) {
       ms.MidiConnect(src, ref, true);
     }
-    for (const dest of targets.length === 0 ? [0] : targets) {
+    for (const dest of await refnumsOf(ms, values.to)) {
       ms.MidiConnect(ref, dest, true);
     }
     ms.MidiSetRcvAlarm(ref, () => receive(ms, ref, options));

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { createClient, isMidiShareError } from "@midishare/client";
+import { isMidiShareError, type MidiShareClient } from "@midishare/client";
 import { openPlayer, type Player } from "@midishare/client/player";
 import { type OptionValues, runCommand, UsageError } from "./_args.ts";
-import { portOf, refnumOf } from "./_targets.ts";
+import { portOf, refnumsOf, toolClient } from "./_targets.ts";
 
 const HELP = `Usage: midishare play [options] FILE.mid
 
@@ -82,10 +82,7 @@ async function play(
     console.error(`Cannot read "${path}": ${(error as Error).message}`);
     return 1;
   }
-  const ms = createClient({
-    name: "play",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
+  const ms = toolClient("play", values.socket);
   try {
     const player = await openPlayer(ms, values.name);
     try {
@@ -93,11 +90,8 @@ async function play(
       if (values.port !== undefined) {
         player.setPort(await portOf(ms, values.port));
       }
-      const targets = [];
-      for (const to of values.to) targets.push(await refnumOf(ms, to));
-      for (const to of targets.length === 0 ? [0] : targets) {
-        ms.MidiConnect(player.refNum, to, true);
-      }
+      const targets = await refnumsOf(ms, values.to);
+      for (const to of targets) ms.MidiConnect(player.refNum, to, true);
       await ms.MidiShare(); // the connections are made
       player.setTempoScale(scale);
       if (values.loop) player.setLoop(true, { startTick: at(player, start) });
@@ -107,7 +101,7 @@ async function play(
           (player.state().durationMs / 1000).toFixed(1)
         } s, ` +
           `refnum ${player.refNum} to ${
-            targets.length === 0 ? "the hardware ports" : targets.join(", ")
+            values.to.length === 0 ? "the hardware ports" : targets.join(", ")
           } (Ctrl-C to stop)`,
       );
       return await playToEnd(ms, player);
@@ -150,7 +144,7 @@ function at(player: Player, start: Start): number {
 
 /** Plays until the end, Ctrl-C or the loss of the server; the exit code. */
 async function playToEnd(
-  ms: ReturnType<typeof createClient>,
+  ms: MidiShareClient,
   player: Player,
 ): Promise<number> {
   const interrupted = Promise.withResolvers<void>();

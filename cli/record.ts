@@ -8,7 +8,6 @@
  */
 
 import {
-  createClient,
   createKernel,
   isMidiShareError,
   type KernelClient,
@@ -20,7 +19,7 @@ import {
 } from "@midishare/client";
 import { writeMidiFile } from "@midishare/client/midi_file";
 import { type OptionValues, runCommand, UsageError } from "./_args.ts";
-import { refnumOf } from "./_targets.ts";
+import { openApplication, refnumsOf, toolClient } from "./_targets.ts";
 
 const HELP = `Usage: midishare record [options] FILE.mid
 
@@ -75,18 +74,12 @@ async function openAndRecord(
   path: string,
   values: OptionValues<typeof SPEC.options>,
 ): Promise<number> {
-  const ms = createClient({
-    name: "record",
-    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
-  });
+  const ms = toolClient("record", values.socket);
   try {
-    const ref = await ms.MidiOpen(values.name);
-    if (ref < 0) throw new RangeError("Cannot open the application: no refnum");
-    const sources = [];
-    for (const from of values.from) sources.push(await refnumOf(ms, from));
+    const ref = await openApplication(ms, values.name);
     return await record(ms, ref, {
       path,
-      sources: sources.length === 0 ? [0] : sources,
+      sources: await refnumsOf(ms, values.from),
       durationMs: values.duration ?? null,
     });
   } catch (error) {
