@@ -19,12 +19,17 @@ import { ServerConnection } from "./server_connection.ts";
 import { defaultSocketPath } from "./socket_path.ts";
 import type { StubRuntime } from "./stub_runtime.ts";
 import { beginCall } from "./gen/frames_gen.ts";
+import { RemotePort } from "./gen/client_stubs_gen.ts";
+import { SharedRingClient, wantsSharedRing } from "./shared_ring_client.ts";
+import { CALLS } from "./interface.ts";
 import {
   eventWireSize,
   MAX_EVENT_BYTES,
   type WireReader,
   WireWriter,
 } from "./wire.ts";
+
+const WAKE_KERNEL = CALLS.find((c) => c.name === "WakeKernel")!.id;
 
 /** The states of a client. */
 export type ClientState = "passive" | "active" | "exception";
@@ -52,6 +57,12 @@ export interface ClientRuntimeOptions {
   name?: string;
   /** How long to wait for a server to come up, in ms; default 10 000. */
   startTimeoutMs?: number;
+  /**
+   * Send one-way calls through a request ring shared with the server when FFI is
+   * allowed (the default); false, or `MIDISHARE_SHARED_RING=off`, keeps every call
+   * on the socket.
+   */
+  sharedRing?: boolean;
 }
 
 /** The socket side of a client; see the module documentation. */
@@ -66,6 +77,10 @@ export class ClientRuntime implements StubRuntime {
   #seq = 0;
   readonly #pending = new PendingRequests();
   #isFlushScheduled = false;
+  // The request ring once attached, and the call frames queued for the socket.
+  #ring: SharedRingClient | null = null;
+  #socketFrames = 0;
+  readonly #wantsRing: boolean;
   readonly #hasWork = () =>
     this.#pending.size > 0 || this.#frames.hasWork ||
     this.#handler!.hasOpenRefnums();
@@ -73,13 +88,20 @@ export class ClientRuntime implements StubRuntime {
   /** A passive client runtime; nothing happens until the first call after {@link setHandler}. */
   constructor(options: ClientRuntimeOptions = {}) {
     this.#socketPath = options.socketPath ?? defaultSocketPath();
+    this.#wantsRing = wantsSharedRing(options.sharedRing);
     this.#connection = new ServerConnection(this.#socketPath, options, {
       handler: () => this.#handler!,
       reply: (seq, r) => this.#pending.reply(seq, r),
       afterRead: () => this.#updateRef(),
-      activated: () => this.#scheduleFlush(),
+      activated: () => {
+        this.#scheduleFlush();
+        if (this.#wantsRing) this.#attachRing();
+      },
       failed: (error) => {
         this.#frames.reset();
+        this.#socketFrames = 0;
+        this.#ring?.close();
+        this.#ring = null;
         this.#pending.rejectAll(error);
       },
     });
@@ -195,7 +217,11 @@ export class ClientRuntime implements StubRuntime {
 
   send(): void {
     if (this.#frameSeq < 0) return; // exception state: one-way calls are dropped
-    this.#frames.writer.endFrame(this.#frameStart);
+    const out = this.#frames.writer;
+    out.endFrame(this.#frameStart);
+    if (this.#ring?.tryRing(out.bytes, this.#frameStart, out.length)) {
+      out.length = this.#frameStart;
+    } else this.#tookSocket();
     this.#scheduleFlush();
   }
 
@@ -207,6 +233,7 @@ export class ClientRuntime implements StubRuntime {
       return Promise.reject(this.#connection.unreachable());
     }
     this.#frames.writer.endFrame(this.#frameStart);
+    this.#tookSocket();
     const promise = this.#pending.add(this.#frameSeq, read, onReply);
     this.#updateRef();
     this.#scheduleFlush();
@@ -224,6 +251,31 @@ export class ClientRuntime implements StubRuntime {
     this.#connection.updateRef(this.#hasWork);
   }
 
+  // ---- The request ring
+
+  /** Asks for a request ring; the client keeps its socket meanwhile or without. */
+  #attachRing(): void {
+    const conn = this.#connection;
+    SharedRingClient.attach(new RemotePort(this), () => this.#socketFrames)
+      .then((ring) => {
+        if (ring === null) return;
+        if (conn.state !== "active" || this.#ring !== null) {
+          ring.close();
+          return;
+        }
+        this.#ring = ring;
+        conn.readSecondSocket(ring.conn);
+      }, () => {
+        // The connection failed: its own error path reports it.
+      });
+  }
+
+  /** Counts a call frame queued for the socket. */
+  #tookSocket(): void {
+    this.#socketFrames++;
+    this.#ring?.tookSocket();
+  }
+
   // ---- Writing
 
   #scheduleFlush(): void {
@@ -237,6 +289,12 @@ export class ClientRuntime implements StubRuntime {
 
   /** Writes what is queued; resolves when it is written (or the socket broke). */
   #flushNow(): Promise<void> {
+    // A kernel asleep until a socket frame would not see the ring's frames.
+    if (this.#ring?.takeWake()) {
+      const out = this.#frames.writer;
+      out.endFrame(beginCall(out, WAKE_KERNEL, 0));
+      this.#tookSocket();
+    }
     // A write under way takes the frames queued meanwhile before it ends.
     const writing = this.#frames.writing;
     if (writing !== null) return writing;

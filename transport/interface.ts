@@ -110,6 +110,9 @@ export const CALLS: readonly CallSpec[] = [
   { id: 34, name: "ReportLosses", kind: "oneway", withClient: true, args: [["refNum", "short"], ["refLostCopies", "long"], ["lostCopies", "long"], ["truncatedFields", "long"]], result: "void" },
   { id: 35, name: "SetNetworkRole", kind: "oneway", withClient: true, args: [["refNum", "short"], ["role", "u8"]], result: "void" },
   { id: 36, name: "MonitorTap", kind: "oneway", withClient: true, args: [["refNum", "short"], ["target", "short"], ["state", "bool"]], result: "void" },
+  { id: 37, name: "OpenSharedRing", kind: "request", withClient: true, args: [], result: "json" },
+  { id: 38, name: "AttachSharedRing", kind: "request", withClient: true, args: [], result: "bool" },
+  { id: 39, name: "WakeKernel", kind: "oneway", withClient: false, args: [], result: "void" },
 ];
 
 /** Type of a field of a frame the server or the client sends outside a call. */

@@ -143,6 +143,19 @@ export class ServerConnection {
     return this.#connecting;
   }
 
+  /**
+   * Reads the kernel's socket of an attached request ring: its frames come after
+   * every frame of the first socket, and go to the same receiver. The server closes
+   * it only with the first socket, whose read loop tells what happened.
+   */
+  readSecondSocket(conn: Deno.UnixConn): void {
+    readFrames(conn, {
+      frame: (r) => this.#frame(r),
+      afterRead: () => this.#hooks.afterRead(),
+      end: () => {},
+    });
+  }
+
   /** Closes the connection, telling the client it closed it itself. */
   close(): void {
     const conn = this.#conn;

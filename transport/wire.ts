@@ -36,7 +36,7 @@ export const PROTOCOL_MAGIC = 0x5248534d;
  * carries its port beside it, the state its origin). Version 3: the call
  * `ReportLosses`.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /** Largest event on the wire (head included): a SysEx of almost 4 MiB. */
 export const MAX_EVENT_BYTES: number = 4 * 1024 * 1024;
 /** Largest frame payload accepted: an event of {@link MAX_EVENT_BYTES} and its call. */

@@ -1,8 +1,10 @@
 /**
  * The output of one socket client in the kernel worker: frames addressed to the
  * client go into the shared output ring, which the listening worker copies to the
- * client's socket. The generated codecs write the kernel's notifications into it
- * (through a `NotificationWriter`), and the kernel loop its welcome and replies.
+ * client's socket, or, once the client has a request ring, into the buffer the kernel
+ * writes to the client's second socket itself (`socket_output.ts`). The generated
+ * codecs write the kernel's notifications into it (through a `NotificationWriter`),
+ * and the kernel loop its welcome and replies.
  *
  * Runs in the kernel worker. Real-time safe while the ring has room: frames are
  * written in place in the ring. When it is full they wait in order in the
@@ -14,7 +16,9 @@
 import type { FrameOut } from "@midishare/transport/wire";
 import type { OutputBacklog } from "./output_backlog.ts";
 import type { Ring } from "./output_ring.ts";
-import { OUT_FRAMES } from "./shared_layout.ts";
+import { OUT_CLOSE, OUT_FRAMES } from "./shared_layout.ts";
+import { utf8 } from "@midishare/transport/wire";
+import type { SocketOutput } from "./socket_output.ts";
 
 /** Shared by the outputs of one kernel worker. */
 export interface OutputState {
@@ -33,6 +37,7 @@ export class ClientOutput implements FrameOut {
   #bytes: Uint8Array;
   #view: DataView;
   #isInRing = true;
+  #socket: SocketOutput | null = null;
 
   /** The output of client `client`, writing into `ring`. */
   constructor(client: number, ring: Ring, state: OutputState) {
@@ -41,6 +46,14 @@ export class ClientOutput implements FrameOut {
     this.#state = state;
     this.#bytes = ring.bytes;
     this.#view = ring.view;
+  }
+
+  /**
+   * Sends every later frame to `socket` instead of the ring (what the ring holds
+   * already is written by the listener before: the client reads both in turn).
+   */
+  redirect(socket: SocketOutput | null): void {
+    this.#socket = socket;
   }
 
   /** The buffer of the frame opened last. */
@@ -58,7 +71,7 @@ export class ClientOutput implements FrameOut {
    * the ring is full or records already wait, in the backlog; writes the header and
    * returns the offset after it in {@link bytes}, or −1 when even the backlog is full.
    */
-  #reserve(length: number): number {
+  #reserve(length: number, kind = OUT_FRAMES): number {
     const backlog = this.#state.backlog;
     let at = backlog.isEmpty ? this.#ring.reserve(4 + length) : -1;
     if (at >= 0) {
@@ -74,12 +87,21 @@ export class ClientOutput implements FrameOut {
       at = 0;
     }
     this.#view.setUint16(at, this.#client, true);
-    this.#view.setUint16(at + 2, OUT_FRAMES, true);
+    this.#view.setUint16(at + 2, kind, true);
     return at + 4;
   }
 
   /** Opens one frame of `payloadBytes`; see `FrameOut.openFrame`. */
   openFrame(payloadBytes: number): number {
+    const socket = this.#socket;
+    if (socket !== null) {
+      const at = socket.reserve(4 + payloadBytes);
+      if (at < 0) return -1;
+      this.#bytes = socket.bytes;
+      this.#view = socket.view;
+      this.#view.setUint32(at, payloadBytes, true);
+      return at + 4;
+    }
     const at = this.#reserve(4 + payloadBytes);
     if (at < 0) return -1;
     this.#view.setUint32(at, payloadBytes, true);
@@ -88,6 +110,21 @@ export class ClientOutput implements FrameOut {
 
   /** Commits the frame opened last. */
   closeFrame(): void {
+    if (this.#socket !== null) {
+      this.#socket.commit();
+      return;
+    }
+    if (this.#isInRing) this.#ring.commit();
+    else this.#state.backlog.push(this.#bytes);
+    this.#state.hasOutput = true;
+  }
+
+  /** Has the listener close the client's connection, logging `reason`. */
+  close(reason: string): void {
+    const text = utf8(reason);
+    const at = this.#reserve(text.length, OUT_CLOSE);
+    if (at < 0) return;
+    this.#bytes.set(text, at);
     if (this.#isInRing) this.#ring.commit();
     else this.#state.backlog.push(this.#bytes);
     this.#state.hasOutput = true;
@@ -95,6 +132,14 @@ export class ClientOutput implements FrameOut {
 
   /** Writes whole frames built elsewhere (a reply). */
   writeFrames(bytes: Uint8Array, length: number): void {
+    const socket = this.#socket;
+    if (socket !== null) {
+      const at = socket.reserve(length);
+      if (at < 0) return;
+      socket.bytes.set(bytes.subarray(0, length), at);
+      socket.commit();
+      return;
+    }
     const at = this.#reserve(length);
     if (at < 0) return;
     this.#bytes.set(bytes.subarray(0, length), at);

@@ -29,7 +29,16 @@ import type { Ring } from "./output_ring.ts";
 import type { ServerClock } from "./server_clock.ts";
 import type { OverloadPolicy } from "./overload_policy.ts";
 import { ClientOutput, type OutputState } from "./client_output.ts";
-import { REQ_CALL, REQ_CONNECT, REQ_DISCONNECT } from "./shared_layout.ts";
+import {
+  MAX_CONNECTIONS,
+  REQ_CALL,
+  REQ_CONNECT,
+  REQ_DISCONNECT,
+} from "./shared_layout.ts";
+import type { SharedRings } from "./shared_rings.ts";
+import { CALLS } from "@midishare/transport/interface";
+
+const ATTACH_SHARED_RING = CALLS.find((c) => c.name === "AttachSharedRing")!.id;
 
 /** Requests handled between two looks at the clock while draining the ring. */
 const REQUESTS_PER_CLOCK_CHECK = 64;
@@ -69,6 +78,9 @@ export class ClientSessions {
     0,
   );
   readonly #reply = new WireWriter(1024);
+  /** Call frames each client sent on its socket and the kernel handled, by id. */
+  readonly socketCalls: Int32Array = new Int32Array(MAX_CONNECTIONS + 1);
+  #rings: SharedRings | null = null;
 
   /** The sessions of the clients of `kernel`. */
   constructor(kernel: ServerKernel, options: ClientSessionsOptions) {
@@ -79,6 +91,11 @@ export class ClientSessions {
     this.#clientNames = options.clientNames;
     this.#overload = options.overload;
     this.#onRequest = options.onRequest;
+  }
+
+  /** Sets the clients' request rings (once the kernel worker could open them). */
+  setRings(rings: SharedRings): void {
+    this.#rings = rings;
   }
 
   /**
@@ -98,11 +115,22 @@ export class ClientSessions {
       r.reset(ring.bytes, ring.view, at, at + ring.peekLength(at));
       const client = r.u16(), kind = r.u16();
       this.#onRequest();
-      if (kind === REQ_CALL) this.call(client, r);
+      if (kind === REQ_CALL) this.socketCall(client, r);
       else if (kind === REQ_CONNECT) this.connect(client, r);
       else if (kind === REQ_DISCONNECT) this.disconnect(client);
       ring.release();
     }
+  }
+
+  /**
+   * A call record from the client's socket: what the client wrote in its request
+   * ring before it is handled first (call order across both ways).
+   */
+  socketCall(client: number, r: WireReader): void {
+    const calls = this.socketCalls;
+    this.#rings?.drain(client, calls[client]!);
+    this.call(client, r);
+    if (client <= MAX_CONNECTIONS) calls[client]!++;
   }
 
   /** Dispatches a call record and writes its reply (none for a one-way call). */
@@ -118,6 +146,15 @@ export class ClientSessions {
     reply.endFrame(start);
     output.writeFrames(reply.bytes, reply.length);
     this.answeredAt = performance.now();
+    // After its reply, which takes the first socket: later frames take the second.
+    if (callId === ATTACH_SHARED_RING && this.#rings !== null) {
+      output.redirect(this.#rings.socketOf(client));
+    }
+  }
+
+  /** Has the listener close the connection of `client`, with `reason`. */
+  close(client: number, reason: string): void {
+    this.#outputs.get(client)?.close(reason);
   }
 
   /** Attaches a client from its connect record and sends the welcome. */
@@ -127,6 +164,7 @@ export class ClientSessions {
       name === "" ? "" : `, ${quoteName(name)}`
     })`;
     this.#clientNames.set(client, label);
+    if (client <= MAX_CONNECTIONS) this.socketCalls[client] = 0;
     const output = new ClientOutput(client, this.#output, this.#outputState);
     if (!this.#kernel.attachClient(client, new NotificationWriter(output))) {
       logWarn(`${label}: client id already in use`);
@@ -152,7 +190,10 @@ export class ClientSessions {
   /** Removes a client and everything it owned. */
   disconnect(client: number): void {
     if (!this.#outputs.has(client)) return;
+    // What it wrote in its ring before it left is handled, as frames before EOF are.
+    this.#rings?.drain(client, this.socketCalls[client] ?? 0);
     this.#kernel.removeClient(client);
+    this.#rings?.remove(client);
     this.#outputs.delete(client);
     this.#overload.removeClient(client);
     logInfo(

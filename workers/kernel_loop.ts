@@ -47,6 +47,9 @@ import {
   IDLE_TICKS_BEFORE_SLEEP,
   LoopSleep,
 } from "./loop_sleep.ts";
+import { openSharedRings } from "./open_shared_rings.ts";
+import type { SharedRings } from "./shared_rings.ts";
+import { DEFAULT_LISTENER_LIMITS } from "./connection_budget.ts";
 
 /** The kernel worker's loop; see the module documentation. */
 export class KernelLoop {
@@ -85,6 +88,7 @@ export class KernelLoop {
   readonly #overload: OverloadPolicy;
   readonly #sessions: ClientSessions;
   readonly #sleep: LoopSleep;
+  readonly #rings: SharedRings | null;
   #isInUse = false;
   #isCatchingUp = false;
   // The last tick that had something scheduled or a request.
@@ -104,8 +108,15 @@ export class KernelLoop {
       options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS,
     );
     this.#testTickCostMs = options.testTickCostMs ?? 0;
+    const pool = attachCellPool(memory.pool);
+    // Set below, once the sessions exist; the kernel only calls it for requests.
+    let rings: SharedRings | null = null;
     this.kernel = new ServerKernel({
-      pool: attachCellPool(memory.pool),
+      pool,
+      sharedRings: {
+        open: (client) => rings?.open(client) ?? "null",
+        attach: (client) => rings?.attach(client) ?? false,
+      },
       rescanPorts: () => this.#rescan(),
       onRefnumChange: this.#refnumLog.onRefnumChange,
       accounts: this.#accounts,
@@ -133,6 +144,16 @@ export class KernelLoop {
         this.#busyAt = this.clock.ticksDone;
       },
     });
+    this.#rings = rings = options.ringSocketPath === undefined
+      ? null
+      : openSharedRings(options.ringSocketPath, {
+        memory,
+        pool,
+        accounts: this.#accounts,
+        sessions: this.#sessions,
+        memoryBytes: options.connectionMemoryBytes ??
+          DEFAULT_LISTENER_LIMITS.connectionMemoryBytes,
+      });
     this.#sleep = new LoopSleep(this.#control, {
       clock: this.clock,
       requests: this.#requests,
@@ -176,7 +197,7 @@ export class KernelLoop {
       // every request, one-way ones included.
       if (
         this.kernel.pendingCount > 0 || this.#hooksNeedTicks() ||
-        !this.#outputState.backlog.isEmpty
+        !this.#outputState.backlog.isEmpty || this.#rings?.hasWaitingOutput
       ) {
         this.#busyAt = this.clock.ticksDone;
       }
@@ -186,8 +207,13 @@ export class KernelLoop {
         this.clock.ticksDone - this.#busyAt >= IDLE_TICKS_BEFORE_SLEEP ||
         !this.kernel.isAwake;
       if (isIdle) Atomics.store(ctl, CTL_DEEP_SLEEP, 1);
+      // A client that finds the flag in its ring wakes the loop through its socket.
+      const hasRecords = this.#rings?.setSleeping(isIdle) ?? false;
       const seen = Atomics.load(ctl, CTL_KERNEL_WAKE);
-      if (this.#requests.peek() < 0 && Atomics.load(ctl, CTL_STOP) === 0) {
+      if (
+        this.#requests.peek() < 0 && !hasRecords &&
+        Atomics.load(ctl, CTL_STOP) === 0
+      ) {
         if (isIdle) {
           const limit = this.kernel.isAwake && this.#hooks.length > 0
             ? HOOK_IDLE_WAKE_MS
@@ -199,9 +225,11 @@ export class KernelLoop {
       }
       if (isIdle) {
         Atomics.store(ctl, CTL_DEEP_SLEEP, 0);
+        this.#rings?.setSleeping(false);
         this.#isCatchingUp = true;
       }
     }
+    this.#rings?.stop();
   }
 
   #hooksNeedTicks(): boolean {
@@ -220,6 +248,8 @@ export class KernelLoop {
     for (const hook of this.#hooks) hook.afterRequests();
     this.#runDueTicks();
     const backlog = this.#outputState.backlog;
+    // The clients' sockets the kernel writes itself: one send each per pass.
+    this.#rings?.flushAll();
     if (!backlog.isEmpty && backlog.flushInto(this.#output)) {
       this.#outputState.hasOutput = true;
     }
@@ -278,6 +308,7 @@ export class KernelLoop {
 
   #drainRequests(): void {
     this.#sessions.drain(this.#requests);
+    this.#rings?.drainAll(this.#sessions.socketCalls);
     this.clock.sync(this.kernel.isAwake);
     const ctl = this.#control;
     Atomics.store(ctl, CTL_AWAKE, this.kernel.isAwake ? 1 : 0);

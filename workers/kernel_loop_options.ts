@@ -34,4 +34,15 @@ export interface KernelLoopOptions {
    * that the kernel falls behind its clock deterministically.
    */
   testTickCostMs?: number;
+  /**
+   * Where the kernel's own socket listens, for the clients' request rings
+   * (`shared_rings.ts`); without it, or without FFI, every client keeps to the
+   * listener's socket.
+   */
+  ringSocketPath?: string;
+  /**
+   * What the output the kernel writes to the clients' sockets may hold at once, in
+   * bytes (the connection memory budget); default 256 MiB.
+   */
+  connectionMemoryBytes?: number;
 }

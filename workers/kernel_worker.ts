@@ -36,6 +36,8 @@ self.onmessage = (e) => {
   const startedAt = Date.now();
   const loop: KernelLoop = new KernelLoop(message.memory, {
     ...message.overload,
+    ringSocketPath: `${message.socketPath}.kernel`,
+    connectionMemoryBytes: message.connectionMemoryBytes,
     onInUse: (isInUse) => self.postMessage({ kind: "in-use", isInUse }),
     describeServer: (): Record<string, unknown> => ({
       pid: Deno.pid,

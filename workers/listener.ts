@@ -39,6 +39,7 @@ import { WireWriter } from "@midishare/transport/wire";
 import {
   CTL_LISTENER_WAKE,
   MAX_CONNECTIONS,
+  OUT_CLOSE,
   OUT_FRAMES,
   type SharedMemory,
 } from "./shared_layout.ts";
@@ -85,7 +86,7 @@ export class Listener {
       requests: this.#requests,
       pool: this.#pool,
       accounts: this.#accounts,
-      refuse: (c, message) => this.#refuse(c, message),
+      refuse: (c, message) => this.#refuse(c as Connection, message),
     });
     this.#host = {
       control: this.#control,
@@ -268,6 +269,11 @@ export class Listener {
         if (c.pendingBytes > MAX_PENDING_OUTPUT) {
           this.#close(c, "it does not read its socket (64 MiB waiting)");
         }
+      } else if (kind === OUT_CLOSE && c !== undefined && !c.isClosed) {
+        this.#close(
+          c,
+          new TextDecoder().decode(ring.bytes.slice(at + 4, at + length)),
+        );
       }
       ring.release();
     }

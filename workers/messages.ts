@@ -28,6 +28,7 @@ export type KernelWorkerMessage = {
   memory: SharedMemory;
   midi: MidiPortOptions;
   overload: OverloadOptions;
+  connectionMemoryBytes: number;
   socketPath: string;
   logLevel: LogLevel;
   logFile?: string;

@@ -37,7 +37,17 @@ import {
   REQ_DISCONNECT,
 } from "./shared_layout.ts";
 import type { Ring } from "./output_ring.ts";
-import { type Connection, ProtocolError } from "./connection.ts";
+import { ProtocolError } from "./connection.ts";
+
+/** Where frames come from: a connection, or a client's request ring. */
+export interface FrameSource {
+  /** The client id. */
+  readonly id: number;
+  /** Whether its HELLO came. */
+  isGreeted: boolean;
+  /** Closes it when no HELLO came in time; cleared by the HELLO. */
+  handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+}
 
 /** Where {@link RequestRecords} puts its records, and how it refuses a client. */
 export interface RequestRecordsOptions {
@@ -50,7 +60,7 @@ export interface RequestRecordsOptions {
   /** The accounts of the pool. */
   accounts: ServerAccounts;
   /** Refuses a client that speaks another protocol. */
-  refuse: (c: Connection, message: string) => void;
+  refuse: (c: FrameSource, message: string) => void;
 }
 
 /** Frames to request records; see the module documentation. */
@@ -63,13 +73,13 @@ export class RequestRecords {
   readonly #requests: Ring;
   readonly #pool: CellPool;
   readonly #accounts: ServerAccounts;
-  readonly #refuse: (c: Connection, message: string) => void;
+  readonly #refuse: (c: FrameSource, message: string) => void;
   // The pool as seen by one client's calls: what they allocate is charged to it.
   readonly #charged: ChargedPool;
   readonly #record = new WireWriter(1024);
   readonly #event: ReadEventResult = { cell: NIL, end: 0 };
   // The connection whose frame is being read, and whether it left a request record.
-  #current: Connection | null = null;
+  #current: FrameSource | null = null;
   #hasRecord = false;
   readonly #receiver: ClientFrameReceiver = {
     hello: (magic, version, pid, name) =>
@@ -93,7 +103,7 @@ export class RequestRecords {
    * @throws {ProtocolError} when the frame breaks the protocol.
    * @throws {SyntaxError} when its bytes cannot be decoded.
    */
-  frame(c: Connection, r: WireReader): boolean {
+  frame(c: FrameSource, r: WireReader): boolean {
     this.#current = c;
     this.#hasRecord = false;
     const kind = r.bytes[r.pos]!;
@@ -108,6 +118,11 @@ export class RequestRecords {
       );
     }
     return this.#hasRecord;
+  }
+
+  /** The record prepared last (a call record after {@link frame} returned true). */
+  get record(): WireWriter {
+    return this.#record;
   }
 
   /** Prepares the disconnect record of client `id`, to be written. */
@@ -144,7 +159,7 @@ export class RequestRecords {
   }
 
   /** A call frame: its arguments become a request record for the kernel. */
-  #call(c: Connection, callId: number, seq: number, r: WireReader): void {
+  #call(c: FrameSource, callId: number, seq: number, r: WireReader): void {
     if (!c.isGreeted) throw new ProtocolError("a call before HELLO");
     if (seq !== 0) this.hasRequest = this.needsKernel = true;
     if ((seq !== 0) !== isRequestCall(callId)) {
@@ -187,7 +202,7 @@ export class RequestRecords {
   }
 
   /** Whether a HELLO speaks this protocol; refuses the client when not. */
-  #isOwnProtocol(c: Connection, r: WireReader): boolean {
+  #isOwnProtocol(c: FrameSource, r: WireReader): boolean {
     const protocol = peekProtocol(r);
     if (protocol === null) return true; // not a HELLO: the frame reader says why
     const [magic, version] = protocol;
@@ -207,7 +222,7 @@ export class RequestRecords {
 
   /** A HELLO: the client becomes known to the kernel. */
   #hello(
-    c: Connection,
+    c: FrameSource,
     magic: number,
     version: number,
     pid: number,

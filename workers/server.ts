@@ -158,6 +158,8 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
       maxLatenessMs: options.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS,
       testTickCostMs: options.testTickCostMs ?? 0,
     },
+    connectionMemoryBytes: options.connectionMemoryBytes ??
+      DEFAULT_LISTENER_LIMITS.connectionMemoryBytes,
   });
   await kernelReady;
   const listening = Promise.race([next("listening"), next("listen-failed")]);

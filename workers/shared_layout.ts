@@ -22,7 +22,8 @@
  * `REQ_CONNECT` u32 pid, string name; `REQ_DISCONNECT` nothing.
  *
  * Output record (output ring): u16 client id, u16 kind, then for `OUT_FRAMES` bytes
- * to write to that client as they are (whole frames).
+ * to write to that client as they are (whole frames), for `OUT_CLOSE` the reason to
+ * close its connection (its request ring broke the protocol), UTF-8.
  *
  * @module
  */
@@ -56,6 +57,8 @@ export const REQ_CONNECT = 2;
 export const REQ_DISCONNECT = 3;
 /** Output kind: frames for a client. */
 export const OUT_FRAMES = 1;
+/** Output kind: close the client's connection (UTF-8 reason follows). */
+export const OUT_CLOSE = 2;
 
 /** Client ids the listening worker gives to connections: 1..MAX_CONNECTIONS. */
 export const MAX_CONNECTIONS = 1000;

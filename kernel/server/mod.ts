@@ -23,6 +23,7 @@ export { createServerKernel, ServerKernel } from "./server_kernel.ts";
 export type {
   RefnumChange,
   ServerKernelOptions,
+  SharedRingHooks,
 } from "./server_kernel_options.ts";
 export { MAX_CLIENTS } from "./router.ts";
 export {

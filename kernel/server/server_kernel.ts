@@ -55,6 +55,7 @@ import { serverStatus } from "./server_status.ts";
 import type {
   RefnumChange,
   ServerKernelOptions,
+  SharedRingHooks,
 } from "./server_kernel_options.ts";
 import type {
   DriverInfos,
@@ -80,12 +81,14 @@ export class ServerKernel {
   readonly #describeServer: () => Record<string, unknown>;
   readonly #rescanPorts: () => number;
   readonly #onRefnumChange: ((change: RefnumChange) => void) | undefined;
+  readonly #sharedRings: SharedRingHooks | undefined;
 
   /** Creates a dormant kernel; prefer {@link createServerKernel}. */
   constructor(options: ServerKernelOptions) {
     this.#describeServer = options.describeServer ?? (() => ({}));
     this.#rescanPorts = options.rescanPorts ?? (() => -1);
     this.#onRefnumChange = options.onRefnumChange;
+    this.#sharedRings = options.sharedRings;
     this.#s = new KernelState(options);
     this.pool = this.#s.pool;
     this.accounts = this.#s.accounts;
@@ -477,6 +480,19 @@ export class ServerKernel {
   SetNetworkRole(client: number, ref: number, role: number): void {
     setNetworkRole(this.#s, client, ref, role);
   }
+
+  /** Opens a shared request ring for `client` (JSON, `"null"` without). */
+  OpenSharedRing(client: number): string {
+    return this.#sharedRings?.open(client) ?? "null";
+  }
+
+  /** Puts the ring opened for `client` in use; whether it is. */
+  AttachSharedRing(client: number): boolean {
+    return this.#sharedRings?.attach(client) ?? false;
+  }
+
+  /** Does nothing: the frame itself wakes a sleeping server loop. */
+  WakeKernel(): void {}
 
   /** The server's clock (tools and tests compare it with the client's). */
   ServerTime(): number {

@@ -47,6 +47,19 @@ export interface ServerKernelOptions {
    * server's loop logs them; by default nothing is told.
    */
   onRefnumChange?: (change: RefnumChange) => void;
+  /**
+   * The shared request rings of a server process (`OpenSharedRing` and
+   * `AttachSharedRing`); by default none: clients stay on their socket.
+   */
+  sharedRings?: SharedRingHooks;
+}
+
+/** What the server process does for `OpenSharedRing` and `AttachSharedRing`. */
+export interface SharedRingHooks {
+  /** Opens a ring for `client`; its description as JSON, or `"null"` for none. */
+  open(client: number): string;
+  /** Attaches the ring opened for `client`; whether it is now in use. */
+  attach(client: number): boolean;
 }
 
 /** A change of an application or driver refnum; see {@link ServerKernelOptions}. */

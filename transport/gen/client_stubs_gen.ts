@@ -384,4 +384,22 @@ export class RemotePort implements ServerPort<true> {
     w.bool(state);
     rt.send();
   }
+
+  OpenSharedRing(onReply?: (result: string) => void): Promise<string> {
+    const rt = this.#rt;
+    rt.beginCall(37, true);
+    return rt.request(resultJson, onReply);
+  }
+
+  AttachSharedRing(onReply?: (result: boolean) => void): Promise<boolean> {
+    const rt = this.#rt;
+    rt.beginCall(38, true);
+    return rt.request(resultBool, onReply);
+  }
+
+  WakeKernel(): void {
+    const rt = this.#rt;
+    rt.beginCall(39, false);
+    rt.send();
+  }
 }

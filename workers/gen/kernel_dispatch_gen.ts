@@ -234,5 +234,17 @@ export function dispatchCall(
       k.MonitorTap(client, refNum, target, state);
       return;
     }
+    case 37: {
+      reply.str(k.OpenSharedRing(client));
+      return;
+    }
+    case 38: {
+      reply.bool(k.AttachSharedRing(client));
+      return;
+    }
+    case 39: {
+      k.WakeKernel();
+      return;
+    }
   }
 }

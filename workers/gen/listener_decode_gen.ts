@@ -35,6 +35,8 @@ const REQUEST_IDS = new Set([
   31,
   32,
   33,
+  37,
+  38,
 ]);
 
 /** Whether call `callId` is a request (it gets a reply). */
@@ -186,6 +188,12 @@ export function decodeCallArgs(
       out.i16(r.i16());
       out.i16(r.i16());
       out.bool(r.bool());
+      return true;
+    case 37: // OpenSharedRing
+      return true;
+    case 38: // AttachSharedRing
+      return true;
+    case 39: // WakeKernel
       return true;
     default:
       return false;

@@ -163,4 +163,12 @@ export interface ServerPort<IsAsync extends boolean> {
   SetNetworkRole(refNum: number, role: number): void;
   /** `MonitorTap` on the server (call 36): takes effect in call order. */
   MonitorTap(refNum: number, target: number, state: boolean): void;
+  /** `OpenSharedRing` on the server (call 37): `onReply` runs with the result before any later notification. */
+  OpenSharedRing(onReply?: (result: string) => void): Answer<string, IsAsync>;
+  /** `AttachSharedRing` on the server (call 38): `onReply` runs with the result before any later notification. */
+  AttachSharedRing(
+    onReply?: (result: boolean) => void,
+  ): Answer<boolean, IsAsync>;
+  /** `WakeKernel` on the server (call 39): takes effect in call order. */
+  WakeKernel(): void;
 }

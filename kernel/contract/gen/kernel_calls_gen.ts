@@ -111,4 +111,10 @@ export interface KernelCalls {
     target: number,
     state: boolean,
   ): void;
+  /** `OpenSharedRing` (call 37). */
+  OpenSharedRing(client: number): string;
+  /** `AttachSharedRing` (call 38). */
+  AttachSharedRing(client: number): boolean;
+  /** `WakeKernel` (call 39). */
+  WakeKernel(): void;
 }

@@ -325,4 +325,23 @@ export class LocalPort implements ServerPort<false> {
     this.#kernel.MonitorTap(this.#host.clientId, refNum, target, state);
     this.#host.afterCall();
   }
+
+  OpenSharedRing(onReply?: (result: string) => void): string {
+    const result = this.#kernel.OpenSharedRing(this.#host.clientId);
+    onReply?.(result);
+    this.#host.afterCall();
+    return result;
+  }
+
+  AttachSharedRing(onReply?: (result: boolean) => void): boolean {
+    const result = this.#kernel.AttachSharedRing(this.#host.clientId);
+    onReply?.(result);
+    this.#host.afterCall();
+    return result;
+  }
+
+  WakeKernel(): void {
+    this.#kernel.WakeKernel();
+    this.#host.afterCall();
+  }
 }

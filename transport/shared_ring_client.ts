@@ -1,0 +1,137 @@
+/**
+ * A client's fast path to the server (see `shared_ring.ts` for the ring): asking for
+ * a request ring, mapping it, connecting to the kernel's socket, and then sending
+ * each one-way call frame through the ring, or through the first socket when it does
+ * not fit, with barriers keeping call order across both ways.
+ *
+ * Runs on the client's main thread. Sending is real-time safe (no allocation, no
+ * system call); attaching is not.
+ *
+ * @module
+ */
+
+import type { RemotePort } from "./gen/client_stubs_gen.ts";
+import { writeAll } from "./outgoing_frames.ts";
+import {
+  canMapSharedMemory,
+  type Mapping,
+  mapSharedFile,
+} from "./shared_memory.ts";
+import {
+  RING_FILE_BYTES,
+  RING_MAX_FRAME_BYTES,
+  RingWriter,
+  type SharedRingOffer,
+} from "./shared_ring.ts";
+
+/** Whether a client should ask for a request ring: FFI allowed, not turned off. */
+export function wantsSharedRing(option: boolean | undefined): boolean {
+  if (option === false) return false;
+  try {
+    if (Deno.env.get("MIDISHARE_SHARED_RING") === "off") return false;
+  } catch {
+    // No right to read the environment: the default.
+  }
+  return canMapSharedMemory();
+}
+
+/** An attached request ring and the kernel's socket; see the module documentation. */
+export class SharedRingClient {
+  /** The kernel's socket: frames for this client arrive here once attached. */
+  readonly conn: Deno.UnixConn;
+  readonly #ring: RingWriter;
+  readonly #mapping: Mapping;
+  // Call frames this client queued for its first socket since it connected.
+  #socketFrames: number;
+  // Whether a frame took the socket since the last barrier (the first ring frame
+  // waits for every frame the socket took before the ring was attached).
+  #needsBarrier = true;
+  #hasPublished = false;
+
+  private constructor(
+    conn: Deno.UnixConn,
+    mapping: Mapping,
+    socketFrames: number,
+  ) {
+    this.conn = conn;
+    this.#mapping = mapping;
+    this.#ring = new RingWriter(mapping.buffer);
+    this.#socketFrames = socketFrames;
+  }
+
+  /**
+   * Asks the server for a request ring through `port`; the attached ring, or null
+   * when the server offers none or it cannot be used (the client keeps its socket).
+   * @param socketFrames counts the call frames queued for the socket so far, and
+   *   those to come before the ring is in use
+   */
+  static async attach(
+    port: RemotePort,
+    socketFrames: () => number,
+  ): Promise<SharedRingClient | null> {
+    const offer = JSON.parse(await port.OpenSharedRing()) as
+      | SharedRingOffer
+      | null;
+    if (offer === null || offer.bytes !== RING_FILE_BYTES) return null;
+    const mapping = mapSharedFile(offer.memory, offer.bytes);
+    if (mapping === null) return null;
+    let conn: Deno.UnixConn | null = null;
+    try {
+      conn = await Deno.connect({ transport: "unix", path: offer.socket });
+      // Only the first socket keeps the process alive (keep_alive.ts).
+      conn.unref();
+      await writeAll(conn, new TextEncoder().encode(offer.token));
+      if (await port.AttachSharedRing()) {
+        return new SharedRingClient(conn, mapping, socketFrames());
+      }
+    } catch {
+      // The server went away meanwhile: the first socket's read loop says so.
+    }
+    conn?.close();
+    mapping.unmap();
+    return null;
+  }
+
+  /** Counts a call frame queued for the first socket. */
+  tookSocket(): void {
+    this.#socketFrames++;
+    this.#needsBarrier = true;
+  }
+
+  /**
+   * Moves the one-way frame `bytes[start, end)` into the ring; false when it must
+   * take the socket (too big, or no room).
+   */
+  tryRing(bytes: Uint8Array, start: number, end: number): boolean {
+    if (end - start - 4 > RING_MAX_FRAME_BYTES) return false;
+    const ring = this.#ring;
+    if (this.#needsBarrier) {
+      if (!ring.writeBarrier(this.#socketFrames)) return false;
+      this.#needsBarrier = false;
+    }
+    if (!ring.writeFrame(bytes, start, end)) return false;
+    ring.publish();
+    this.#hasPublished = true;
+    return true;
+  }
+
+  /**
+   * Whether the kernel must be woken through the socket: it sleeps until a socket
+   * frame and frames were published since the last look.
+   */
+  takeWake(): boolean {
+    if (!this.#hasPublished) return false;
+    this.#hasPublished = false;
+    return this.#ring.isKernelAsleep;
+  }
+
+  /** Closes the kernel's socket and unmaps the ring. */
+  close(): void {
+    try {
+      this.conn.close();
+    } catch {
+      // Closed by its read loop already.
+    }
+    this.#mapping.unmap();
+  }
+}
