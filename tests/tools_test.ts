@@ -192,10 +192,11 @@ Deno.test("display prints the events its application receives", async () => {
     stderr: "piped",
     signal: AbortSignal.timeout(60_000),
   }).spawn();
-  await waitFor(
-    async () => await agent.call("MidiGetNamedAppl", "display") as number > 0,
-    "display",
-  );
+  // Connected, not only open: display connects after a few round trips of its own.
+  await waitFor(async () => {
+    const d = await agent.call("MidiGetNamedAppl", "display") as number;
+    return d > 0 && await agent.call("MidiIsConnected", a, d) === true;
+  }, "display");
   await agent.run("send", { ref: a, type: 0, fields: [60, 100, 250], chan: 2 });
   await agent.run("send", { ref: a, type: 4, fields: [7, 90] });
   const { code, stdout } = await child.output();

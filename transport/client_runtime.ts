@@ -21,15 +21,12 @@ import type { StubRuntime } from "./stub_runtime.ts";
 import { beginCall } from "./gen/frames_gen.ts";
 import { RemotePort } from "./gen/client_stubs_gen.ts";
 import { SharedRingClient, wantsSharedRing } from "./shared_ring_client.ts";
-import { CALLS } from "./interface.ts";
 import {
   eventWireSize,
   MAX_EVENT_BYTES,
   type WireReader,
   WireWriter,
 } from "./wire.ts";
-
-const WAKE_KERNEL = CALLS.find((c) => c.name === "WakeKernel")!.id;
 
 /** The states of a client. */
 export type ClientState = "passive" | "active" | "exception";
@@ -232,8 +229,13 @@ export class ClientRuntime implements StubRuntime {
     if (this.#frameSeq < 0) {
       return Promise.reject(this.#connection.unreachable());
     }
-    this.#frames.writer.endFrame(this.#frameStart);
-    this.#tookSocket();
+    const out = this.#frames.writer;
+    out.endFrame(this.#frameStart);
+    const ring = this.#ring;
+    if (ring?.tryRing(out.bytes, this.#frameStart, out.length)) {
+      out.length = this.#frameStart;
+      ring.wakeForRequest();
+    } else this.#tookSocket();
     const promise = this.#pending.add(this.#frameSeq, read, onReply);
     this.#updateRef();
     this.#scheduleFlush();
@@ -289,13 +291,8 @@ export class ClientRuntime implements StubRuntime {
 
   /** Writes what is queued; resolves when it is written (or the socket broke). */
   #flushNow(): Promise<void> {
-    // A kernel asleep until a socket frame would not see the ring's frames.
-    if (this.#ring?.takeWake()) {
-      const out = this.#frames.writer;
-      out.endFrame(beginCall(out, WAKE_KERNEL, 0));
-      this.#tookSocket();
-    }
-    // A write under way takes the frames queued meanwhile before it ends.
+    // A kernel asleep until a request would not look at the ring's one-way frames.
+    this.#ring?.wakeForOneWay();
     const writing = this.#frames.writing;
     if (writing !== null) return writing;
     const conn = this.#connection.conn;

@@ -13,6 +13,8 @@
 export interface Mapping {
   /** The mapped bytes; never touch them after {@link unmap}. */
   readonly buffer: ArrayBuffer;
+  /** Where they are mapped (for futex calls). */
+  readonly pointer: Deno.PointerObject;
   /** Unmaps the memory; idempotent. */
   unmap(): void;
 }
@@ -31,9 +33,30 @@ const SYMBOLS = {
   },
   munmap: { parameters: ["pointer", "usize"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  // syscall(SYS_futex, address, op, value, timeout, address2, value3)
+  syscall: {
+    parameters: ["i64", "pointer", "i32", "i32", "pointer", "pointer", "i32"],
+    result: "i32",
+  },
 } as const;
 
+const SYS_FUTEX: Record<string, bigint> = { "x86_64": 202n, "aarch64": 98n };
+const FUTEX_WAKE = 1;
+
 let libc: Deno.DynamicLibrary<typeof SYMBOLS> | null | undefined;
+
+function openLibc(): Deno.DynamicLibrary<typeof SYMBOLS> | null {
+  if (libc === undefined) {
+    try {
+      libc = canMapSharedMemory() && SYS_FUTEX[Deno.build.arch] !== undefined
+        ? Deno.dlopen("libc.so.6", SYMBOLS)
+        : null;
+    } catch {
+      libc = null;
+    }
+  }
+  return libc;
+}
 
 /** Whether this process may map shared memory (FFI allowed, on Linux). */
 export function canMapSharedMemory(): boolean {
@@ -50,15 +73,9 @@ export function canMapSharedMemory(): boolean {
  * the other processes that map it; null when that is not possible.
  */
 export function mapSharedFile(path: string, bytes: number): Mapping | null {
-  if (libc === undefined) {
-    try {
-      libc = canMapSharedMemory() ? Deno.dlopen("libc.so.6", SYMBOLS) : null;
-    } catch {
-      libc = null;
-    }
-  }
-  if (libc === null) return null;
-  const s = libc.symbols;
+  const lib = openLibc();
+  if (lib === null) return null;
+  const s = lib.symbols;
   const name = new TextEncoder().encode(`${path}\0`);
   const fd = s.open(name, O_RDWR | O_CLOEXEC);
   if (fd < 0) return null;
@@ -72,10 +89,27 @@ export function mapSharedFile(path: string, bytes: number): Mapping | null {
   let isMapped = true;
   return {
     buffer,
+    pointer: at,
     unmap: () => {
       if (!isMapped) return;
       isMapped = false;
       s.munmap(at, size);
     },
   };
+}
+
+/**
+ * Wakes one thread waiting in a futex on the 32-bit word at `address` (a pointer
+ * into a shared mapping: the waiter may be in another process).
+ */
+export function futexWake(address: Deno.PointerObject): void {
+  openLibc()?.symbols.syscall(
+    SYS_FUTEX[Deno.build.arch]!,
+    address,
+    FUTEX_WAKE,
+    1,
+    null,
+    null,
+    0,
+  );
 }

@@ -10,7 +10,6 @@
  * | --- | --- | --- |
  * | 0 | u32 head: bytes read so far (mod 2^32) | the kernel |
  * | 4 | u32 tail: bytes written so far (mod 2^32) | the client |
- * | 8 | u32 1 while the kernel sleeps until a socket frame wakes it | the kernel |
  * | 64 … | the records, {@link RING_DATA_BYTES} bytes | the client |
  *
  * A record is a frame (u32 length, then that many bytes), a wrap mark
@@ -18,6 +17,12 @@
  * ({@link BARRIER_MARK}, then u32 n: the records after it wait until the kernel has
  * handled the client's first n socket frames, so that frames taking either way keep
  * call order). A record never wraps.
+ *
+ * The kernel's wake page, one for all clients ({@link WAKE_PAGE_BYTES}): u32 at
+ * {@link WAKE_COUNTER}, the futex word the kernel sleeps on (a waker adds 1 and
+ * wakes it); u32 at {@link WAKE_SLEEPING}, 1 while the kernel sleeps or is about to
+ * (a request in a ring must then wake it); u32 at {@link WAKE_DEEP}, 1 while it
+ * sleeps until a request rather than a tick (a one-way frame must then wake it too).
  *
  * Runs on a client's main thread (the writer). Real-time safe: no allocation.
  *
@@ -30,8 +35,6 @@ import { MAX_FRAME_BYTES } from "./wire.ts";
 export const RING_HEAD = 0;
 /** Byte of the tail word. */
 export const RING_TAIL = 4;
-/** Byte of the kernel's sleeping flag. */
-export const RING_SLEEPING = 8;
 /** Bytes before the data area. */
 export const RING_HEADER_BYTES = 64;
 /** Bytes of the data area (a power of two). */
@@ -48,6 +51,15 @@ export const WRAP_MARK = 0xffffffff;
 /** Length word of a barrier. */
 export const BARRIER_MARK = 0xfffffffe;
 
+/** Bytes of the kernel's wake page. */
+export const WAKE_PAGE_BYTES = 4096;
+/** Byte of the wake counter (the futex word) in the wake page. */
+export const WAKE_COUNTER = 0;
+/** Byte of the kernel's sleeping flag in the wake page. */
+export const WAKE_SLEEPING = 4;
+/** Byte of the kernel's deep-sleep flag in the wake page. */
+export const WAKE_DEEP = 8;
+
 /** What the server answers to `OpenSharedRing`, as JSON. */
 export interface SharedRingOffer {
   /** Path of the ring's memory file (readable by this user only). */
@@ -58,6 +70,8 @@ export interface SharedRingOffer {
   token: string;
   /** Bytes of the memory file ({@link RING_FILE_BYTES}). */
   bytes: number;
+  /** Path of the kernel's wake page (readable by this user only). */
+  wake: string;
 }
 
 /** Record bytes of a frame of `length` bytes (length word and padding included). */
@@ -78,11 +92,6 @@ export class RingWriter {
     this.#bytes = new Uint8Array(buffer, RING_HEADER_BYTES, RING_DATA_BYTES);
     this.#view = new DataView(buffer, RING_HEADER_BYTES, RING_DATA_BYTES);
     this.#tail = Atomics.load(this.#words, RING_TAIL / 4) >>> 0;
-  }
-
-  /** Whether the kernel sleeps until a socket frame wakes it. */
-  get isKernelAsleep(): boolean {
-    return Atomics.load(this.#words, RING_SLEEPING / 4) !== 0;
   }
 
   /**

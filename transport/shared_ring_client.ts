@@ -1,8 +1,10 @@
 /**
  * A client's fast path to the server (see `shared_ring.ts` for the ring): asking for
- * a request ring, mapping it, connecting to the kernel's socket, and then sending
- * each one-way call frame through the ring, or through the first socket when it does
- * not fit, with barriers keeping call order across both ways.
+ * a request ring, mapping it and the kernel's wake page, connecting to the kernel's
+ * socket, and then sending each call frame through the ring, or through the first
+ * socket when it does not fit, with barriers keeping call order across both ways. A
+ * request wakes a sleeping kernel at once (a futex on the wake page); one-way calls
+ * wait for its next tick unless it sleeps until a request.
  *
  * Runs on the client's main thread. Sending is real-time safe (no allocation, no
  * system call); attaching is not.
@@ -14,6 +16,7 @@ import type { RemotePort } from "./gen/client_stubs_gen.ts";
 import { writeAll } from "./outgoing_frames.ts";
 import {
   canMapSharedMemory,
+  futexWake,
   type Mapping,
   mapSharedFile,
 } from "./shared_memory.ts";
@@ -22,6 +25,10 @@ import {
   RING_MAX_FRAME_BYTES,
   RingWriter,
   type SharedRingOffer,
+  WAKE_COUNTER,
+  WAKE_DEEP,
+  WAKE_PAGE_BYTES,
+  WAKE_SLEEPING,
 } from "./shared_ring.ts";
 
 /** Whether a client should ask for a request ring: FFI allowed, not turned off. */
@@ -41,6 +48,8 @@ export class SharedRingClient {
   readonly conn: Deno.UnixConn;
   readonly #ring: RingWriter;
   readonly #mapping: Mapping;
+  readonly #wakePage: Mapping;
+  readonly #wake: Int32Array;
   // Call frames this client queued for its first socket since it connected.
   #socketFrames: number;
   // Whether a frame took the socket since the last barrier (the first ring frame
@@ -51,10 +60,13 @@ export class SharedRingClient {
   private constructor(
     conn: Deno.UnixConn,
     mapping: Mapping,
+    wakePage: Mapping,
     socketFrames: number,
   ) {
     this.conn = conn;
     this.#mapping = mapping;
+    this.#wakePage = wakePage;
+    this.#wake = new Int32Array(wakePage.buffer, 0, WAKE_PAGE_BYTES / 4);
     this.#ring = new RingWriter(mapping.buffer);
     this.#socketFrames = socketFrames;
   }
@@ -75,6 +87,11 @@ export class SharedRingClient {
     if (offer === null || offer.bytes !== RING_FILE_BYTES) return null;
     const mapping = mapSharedFile(offer.memory, offer.bytes);
     if (mapping === null) return null;
+    const wakePage = mapSharedFile(offer.wake, WAKE_PAGE_BYTES);
+    if (wakePage === null) {
+      mapping.unmap();
+      return null;
+    }
     let conn: Deno.UnixConn | null = null;
     try {
       conn = await Deno.connect({ transport: "unix", path: offer.socket });
@@ -82,13 +99,14 @@ export class SharedRingClient {
       conn.unref();
       await writeAll(conn, new TextEncoder().encode(offer.token));
       if (await port.AttachSharedRing()) {
-        return new SharedRingClient(conn, mapping, socketFrames());
+        return new SharedRingClient(conn, mapping, wakePage, socketFrames());
       }
     } catch {
       // The server went away meanwhile: the first socket's read loop says so.
     }
     conn?.close();
     mapping.unmap();
+    wakePage.unmap();
     return null;
   }
 
@@ -99,8 +117,8 @@ export class SharedRingClient {
   }
 
   /**
-   * Moves the one-way frame `bytes[start, end)` into the ring; false when it must
-   * take the socket (too big, or no room).
+   * Moves the call frame `bytes[start, end)` into the ring; false when it must take
+   * the socket (too big, or no room).
    */
   tryRing(bytes: Uint8Array, start: number, end: number): boolean {
     if (end - start - 4 > RING_MAX_FRAME_BYTES) return false;
@@ -115,14 +133,25 @@ export class SharedRingClient {
     return true;
   }
 
-  /**
-   * Whether the kernel must be woken through the socket: it sleeps until a socket
-   * frame and frames were published since the last look.
-   */
-  takeWake(): boolean {
-    if (!this.#hasPublished) return false;
+  /** After a request in the ring: wakes the kernel if it sleeps. */
+  wakeForRequest(): void {
     this.#hasPublished = false;
-    return this.#ring.isKernelAsleep;
+    if (Atomics.load(this.#wake, WAKE_SLEEPING / 4) !== 0) this.#wakeKernel();
+  }
+
+  /**
+   * After one-way frames: wakes the kernel if it sleeps until a request (it would
+   * not look at the ring before); else they wait for its next tick.
+   */
+  wakeForOneWay(): void {
+    if (!this.#hasPublished) return;
+    this.#hasPublished = false;
+    if (Atomics.load(this.#wake, WAKE_DEEP / 4) !== 0) this.#wakeKernel();
+  }
+
+  #wakeKernel(): void {
+    Atomics.add(this.#wake, WAKE_COUNTER / 4, 1);
+    futexWake(this.#wakePage.pointer);
   }
 
   /** Closes the kernel's socket and unmaps the ring. */
@@ -133,5 +162,6 @@ export class SharedRingClient {
       // Closed by its read loop already.
     }
     this.#mapping.unmap();
+    this.#wakePage.unmap();
   }
 }

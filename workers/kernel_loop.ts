@@ -30,7 +30,6 @@ import {
   CTL_AWAKE,
   CTL_DEEP_SLEEP,
   CTL_IN_USE,
-  CTL_KERNEL_WAKE,
   CTL_LATE_TICKS,
   CTL_LISTENER_WAKE,
   CTL_STOP,
@@ -48,6 +47,8 @@ import {
   LoopSleep,
 } from "./loop_sleep.ts";
 import { openSharedRings } from "./open_shared_rings.ts";
+import { KernelWait } from "./kernel_wait.ts";
+import { openLibc } from "./libc.ts";
 import type { SharedRings } from "./shared_rings.ts";
 import { DEFAULT_LISTENER_LIMITS } from "./connection_budget.ts";
 
@@ -89,6 +90,7 @@ export class KernelLoop {
   readonly #sessions: ClientSessions;
   readonly #sleep: LoopSleep;
   readonly #rings: SharedRings | null;
+  readonly #wait: KernelWait;
   #isInUse = false;
   #isCatchingUp = false;
   // The last tick that had something scheduled or a request.
@@ -144,19 +146,22 @@ export class KernelLoop {
         this.#busyAt = this.clock.ticksDone;
       },
     });
-    this.#rings = rings = options.ringSocketPath === undefined
-      ? null
-      : openSharedRings(options.ringSocketPath, {
-        memory,
-        pool,
-        accounts: this.#accounts,
-        sessions: this.#sessions,
-        memoryBytes: options.connectionMemoryBytes ??
-          DEFAULT_LISTENER_LIMITS.connectionMemoryBytes,
-      });
-    this.#sleep = new LoopSleep(this.#control, {
+    // Without a place for the kernel's socket (tests of the loop alone), no FFI.
+    const libc = options.ringSocketPath === undefined ? null : openLibc();
+    this.#wait = new KernelWait(this.#control, libc);
+    this.#rings = rings = libc === null ? null : openSharedRings(libc, {
+      socketPath: options.ringSocketPath!,
+      wakePath: this.#wait.pagePath,
+      memory,
+      pool,
+      accounts: this.#accounts,
+      sessions: this.#sessions,
+      memoryBytes: options.connectionMemoryBytes ??
+        DEFAULT_LISTENER_LIMITS.connectionMemoryBytes,
+    });
+    this.#sleep = new LoopSleep(this.#wait, {
       clock: this.clock,
-      requests: this.#requests,
+      hasRequest: () => this.#hasRequest(),
       counters: this.counters,
     });
   }
@@ -207,13 +212,11 @@ export class KernelLoop {
         this.clock.ticksDone - this.#busyAt >= IDLE_TICKS_BEFORE_SLEEP ||
         !this.kernel.isAwake;
       if (isIdle) Atomics.store(ctl, CTL_DEEP_SLEEP, 1);
-      // A client that finds the flag in its ring wakes the loop through its socket.
-      const hasRecords = this.#rings?.setSleeping(isIdle) ?? false;
-      const seen = Atomics.load(ctl, CTL_KERNEL_WAKE);
-      if (
-        this.#requests.peek() < 0 && !hasRecords &&
-        Atomics.load(ctl, CTL_STOP) === 0
-      ) {
+      // The counter first, then the flags, then the last look at the rings: a client
+      // that published before the flags is seen, one after them wakes the loop.
+      const seen = this.#wait.seen();
+      this.#wait.setSleeping(true, isIdle);
+      if (!this.#hasRequest() && Atomics.load(ctl, CTL_STOP) === 0) {
         if (isIdle) {
           const limit = this.kernel.isAwake && this.#hooks.length > 0
             ? HOOK_IDLE_WAKE_MS
@@ -223,13 +226,19 @@ export class KernelLoop {
           this.#sleep.untilTick(seen);
         }
       }
+      this.#wait.setSleeping(false, false);
       if (isIdle) {
         Atomics.store(ctl, CTL_DEEP_SLEEP, 0);
-        this.#rings?.setSleeping(false);
         this.#isCatchingUp = true;
       }
     }
     this.#rings?.stop();
+  }
+
+  /** Whether a request waits: in the request ring, or readable in a client's ring. */
+  #hasRequest(): boolean {
+    return this.#requests.peek() >= 0 ||
+      (this.#rings?.canRead(this.#sessions.socketCalls) ?? false);
   }
 
   #hooksNeedTicks(): boolean {

@@ -28,6 +28,10 @@ const SOCK_CLOEXEC = 0o2000000;
 const MSG_DONTWAIT = 0x40;
 const MSG_NOSIGNAL = 0x4000;
 const SOCKADDR_UN_BYTES = 110;
+const SYS_FUTEX: Record<string, bigint> = { "x86_64": 202n, "aarch64": 98n };
+const FUTEX_WAIT = 0;
+/** `errno`: the futex timed out. */
+export const ETIMEDOUT = 110;
 
 const SYMBOLS = {
   memfd_create: { parameters: ["buffer", "u32"], result: "i32" },
@@ -45,12 +49,20 @@ const SYMBOLS = {
   recv: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   send: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
+  // syscall(SYS_futex, address, op, value, timeout, address2, value3)
+  syscall: {
+    parameters: ["i64", "pointer", "i32", "i32", "buffer", "pointer", "i32"],
+    result: "i32",
+  },
 } as const;
 
 /** The C library calls; see the module documentation. */
 export class Libc {
   readonly #lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   readonly #cString = new TextEncoder();
+  // A relative timespec, written as 32-bit halves (no BigInt per wait).
+  readonly #timeout = new Int32Array(4);
+  readonly #sysFutex: bigint = SYS_FUTEX[Deno.build.arch] ?? -1n;
 
   /** Wraps an opened C library. */
   constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
@@ -82,6 +94,44 @@ export class Libc {
       return -1;
     }
     return fd;
+  }
+
+  /**
+   * Sleeps while the shared 32-bit word at `address` holds `expected`, for `ms` at
+   * most (forever when undefined); "ok" when woken, "not-equal" when it no longer
+   * held it, "timed-out" after `ms`.
+   */
+  futexWait(
+    address: Deno.PointerObject,
+    expected: number,
+    ms: number | undefined,
+  ): "ok" | "not-equal" | "timed-out" {
+    const t = this.#timeout;
+    let timeout: Int32Array | null = null;
+    if (ms !== undefined) {
+      const seconds = Math.floor(ms / 1000);
+      t[0] = seconds;
+      t[1] = 0;
+      t[2] = Math.round((ms - seconds * 1000) * 1e6);
+      t[3] = 0;
+      timeout = t;
+    }
+    const result = this.#lib.symbols.syscall(
+      this.#sysFutex,
+      address,
+      FUTEX_WAIT,
+      expected,
+      timeout,
+      null,
+      0,
+    );
+    if (result === 0) return "ok";
+    const errno = this.errno();
+    return errno === ETIMEDOUT
+      ? "timed-out"
+      : errno === EAGAIN
+      ? "not-equal"
+      : "ok";
   }
 
   /** Closes a descriptor. */

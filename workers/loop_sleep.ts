@@ -9,9 +9,8 @@
  * @module
  */
 
-import type { Ring } from "./output_ring.ts";
+import type { KernelWait } from "./kernel_wait.ts";
 import type { ServerClock } from "./server_clock.ts";
-import { CTL_KERNEL_WAKE } from "./shared_layout.ts";
 
 /** How long the kernel polls for a next request after answering one, in ms. */
 export const SPIN_AFTER_REPLY_MS = 0.2;
@@ -32,26 +31,26 @@ export const HOOK_IDLE_WAKE_MS = 1000;
 export interface LoopSleepOptions {
   /** The server clock. */
   clock: ServerClock;
-  /** The request ring, polled while waiting. */
-  requests: Ring;
+  /** Whether a request waits (in the request ring or a client's ring). */
+  hasRequest: () => boolean;
   /** The loop's counters; each sleep counts a wakeup. */
   counters: { wakeups: number };
 }
 
 /** The kernel loop's ways to wait. */
 export class LoopSleep {
-  readonly #control: Int32Array;
+  readonly #wait: KernelWait;
   readonly #clock: ServerClock;
-  readonly #requests: Ring;
+  readonly #hasRequest: () => boolean;
   readonly #counters: { wakeups: number };
   // How much earlier than a tick the loop asks to be woken, learnt from wake delays.
   #wakeMarginMs = 0;
 
-  /** Waits on the kernel wake word of `control`. */
-  constructor(control: Int32Array, options: LoopSleepOptions) {
-    this.#control = control;
+  /** Waits with `wait`. */
+  constructor(wait: KernelWait, options: LoopSleepOptions) {
+    this.#wait = wait;
     this.#clock = options.clock;
-    this.#requests = options.requests;
+    this.#hasRequest = options.hasRequest;
     this.#counters = options.counters;
   }
 
@@ -60,7 +59,7 @@ export class LoopSleep {
    * most (forever when undefined).
    */
   untilRequest(seen: number, limitMs: number | undefined): void {
-    Atomics.wait(this.#control, CTL_KERNEL_WAKE, seen, limitMs);
+    this.#wait.wait(seen, limitMs);
     this.#counters.wakeups++;
   }
 
@@ -70,20 +69,19 @@ export class LoopSleep {
    * be woken that much earlier, and polls the last microseconds to the boundary.
    */
   untilTick(seen: number): void {
-    const ctl = this.#control;
     const toTick = this.#clock.msToNextTick();
     if (toTick <= 0) return;
     const sleepMs = toTick - this.#wakeMarginMs;
     if (sleepMs > 0) {
       const target = performance.now() + sleepMs;
-      if (Atomics.wait(ctl, CTL_KERNEL_WAKE, seen, sleepMs) === "timed-out") {
+      if (this.#wait.wait(seen, sleepMs) === "timed-out") {
         const late = Math.min(MAX_WAKE_MARGIN_MS, performance.now() - target);
         this.#wakeMarginMs = Math.max(0, this.#wakeMarginMs * 0.9 + late * 0.1);
       }
       this.#counters.wakeups++;
     }
     const due = performance.now() + this.#clock.msToNextTick();
-    while (performance.now() < due && this.#requests.peek() < 0) {
+    while (performance.now() < due && !this.#hasRequest()) {
       // the last microseconds before the tick
     }
   }
@@ -100,7 +98,7 @@ export class LoopSleep {
       performance.now() + this.#clock.msToNextTick(),
     );
     while (performance.now() < until) {
-      if (this.#requests.peek() >= 0) return true;
+      if (this.#hasRequest()) return true;
     }
     return false;
   }

@@ -12,7 +12,7 @@ import type { CellPool } from "@midishare/kernel";
 import type { ServerAccounts } from "@midishare/kernel/server";
 import { logWarn } from "@midishare/transport/logger";
 import type { ClientSessions } from "./client_sessions.ts";
-import { openLibc } from "./libc.ts";
+import type { Libc } from "./libc.ts";
 import { Ring } from "./output_ring.ts";
 import { RequestRecords } from "./request_records.ts";
 import type { SharedMemory } from "./shared_layout.ts";
@@ -20,6 +20,10 @@ import { SharedRings } from "./shared_rings.ts";
 
 /** What {@link openSharedRings} needs of the kernel worker. */
 export interface SharedRingsContext {
+  /** Where the kernel's socket listens. */
+  socketPath: string;
+  /** Path of the kernel's wake page for clients; null without one (no rings). */
+  wakePath: string | null;
   /** The shared memory of the server. */
   memory: SharedMemory;
   /** The server pool, as the kernel sees it. */
@@ -33,25 +37,23 @@ export interface SharedRingsContext {
 }
 
 /**
- * The request rings, listening at `socketPath`; null (logged) without FFI or when
- * the socket cannot be made: clients then keep to their first socket.
+ * The request rings, listening at `context.socketPath`; null (logged) without a wake
+ * page or when the socket cannot be made: clients then keep to their first socket.
  */
 export function openSharedRings(
-  socketPath: string,
+  libc: Libc,
   context: SharedRingsContext,
 ): SharedRings | null {
-  const libc = openLibc();
-  if (libc === null) {
-    logWarn(
-      "no FFI: clients' request rings are off, every call takes the socket",
-    );
+  const { sessions, socketPath, wakePath } = context;
+  if (wakePath === null) {
+    logWarn("no wake page: clients' request rings are off");
     return null;
   }
-  const { sessions } = context;
   try {
     const rings = new SharedRings({
       libc,
       socketPath,
+      wakePath,
       accounts: context.accounts,
       memoryBytes: context.memoryBytes,
       records: new RequestRecords({

@@ -30,12 +30,8 @@ import {
   type WireReader,
   WireWriter,
 } from "@midishare/transport/wire";
-import {
-  CTL_KERNEL_WAKE,
-  REQ_CALL,
-  REQ_CONNECT,
-  REQ_DISCONNECT,
-} from "./shared_layout.ts";
+import { wakeKernel } from "./kernel_wait.ts";
+import { REQ_CALL, REQ_CONNECT, REQ_DISCONNECT } from "./shared_layout.ts";
 import type { Ring } from "./output_ring.ts";
 import { ProtocolError } from "./connection.ts";
 
@@ -154,8 +150,7 @@ export class RequestRecords {
 
   /** Wakes the kernel worker. */
   wakeKernel(): void {
-    Atomics.add(this.#control, CTL_KERNEL_WAKE, 1);
-    Atomics.notify(this.#control, CTL_KERNEL_WAKE);
+    wakeKernel(this.#control);
   }
 
   /** A call frame: its arguments become a request record for the kernel. */

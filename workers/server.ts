@@ -26,13 +26,13 @@ import { DEFAULT_LISTENER_LIMITS } from "./connection_budget.ts";
 import type { MidiApiChoice } from "../drivers/rtmidi/mod.ts";
 import {
   createSharedMemory,
-  CTL_KERNEL_WAKE,
   CTL_STOP,
   DEFAULT_CLIENT_QUOTA,
   DEFAULT_SIZES,
   type SharedSizes,
 } from "./shared_layout.ts";
 import { DEFAULT_MAX_LATENESS_MS } from "./overload_policy.ts";
+import { wakeKernel } from "./kernel_wait.ts";
 
 /** Options of {@link runServer}. */
 export interface ServerOptions {
@@ -181,7 +181,7 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
       }`,
     );
     Atomics.store(control, CTL_STOP, 1);
-    Atomics.notify(control, CTL_KERNEL_WAKE);
+    wakeKernel(control);
     kernel.terminate();
     listener.terminate();
     lock.close();
@@ -200,8 +200,7 @@ export async function runServer(options: ServerOptions = {}): Promise<number> {
     await listenerStopped;
     const kernelStopped = next("kernel-stopped", 2000);
     Atomics.store(control, CTL_STOP, 1);
-    Atomics.add(control, CTL_KERNEL_WAKE, 1);
-    Atomics.notify(control, CTL_KERNEL_WAKE);
+    wakeKernel(control);
     await kernelStopped;
     kernel.terminate();
     listener.terminate();

@@ -16,6 +16,7 @@
  * | 4 | 1 while an application or a client's driver exists (the server is in use) |
  * | 5 | ticks run late (more than 1 ms after their due time), for diagnostics |
  * | 6 | 1 while the kernel sleeps until a request (nothing scheduled): one-way requests then wake it too |
+ * | 7 | the descriptor of the kernel's wake page (`kernel_wait.ts`), 0 without one |
  *
  * Request record (request ring): u16 client id, u16 kind, then by kind:
  * `REQ_CALL` u32 sequence, u16 call id, the call's arguments (events as u32 cells);
@@ -46,6 +47,8 @@ export const CTL_IN_USE = 4;
 export const CTL_LATE_TICKS = 5;
 /** Control word: the kernel sleeps until a request. */
 export const CTL_DEEP_SLEEP = 6;
+/** Control word: the descriptor of the kernel's wake page, 0 without one. */
+export const CTL_WAKE_FD = 7;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 64;
 

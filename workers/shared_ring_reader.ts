@@ -17,7 +17,6 @@ import {
   RING_HEAD,
   RING_HEADER_BYTES,
   RING_MAX_FRAME_BYTES,
-  RING_SLEEPING,
   RING_TAIL,
   WRAP_MARK,
 } from "@midishare/transport/shared_ring";
@@ -47,14 +46,18 @@ export class RingReader {
     Atomics.store(this.#words, RING_TAIL / 4, 0);
   }
 
-  /** Tells the client whether the kernel sleeps until a socket frame. */
-  set isSleeping(isSleeping: boolean) {
-    Atomics.store(this.#words, RING_SLEEPING / 4, isSleeping ? 1 : 0);
-  }
-
-  /** Whether records wait (barriers included). */
-  get hasRecords(): boolean {
-    return (Atomics.load(this.#words, RING_TAIL / 4) >>> 0) !== this.#head;
+  /**
+   * Whether a record can be read now: something was published, and it is not a
+   * barrier waiting for socket frames beyond `socketFrames`. A broken ring counts as
+   * readable (reading it closes the client).
+   */
+  canRead(socketFrames: number): boolean {
+    const tail = Atomics.load(this.#words, RING_TAIL / 4) >>> 0;
+    if (tail === this.#head) return false;
+    const at = this.#head & (RING_DATA_BYTES - 1);
+    if (at > RING_DATA_BYTES - 8) return true;
+    return this.#view.getUint32(at, true) !== BARRIER_MARK ||
+      this.#view.getUint32(at + 4, true) <= socketFrames;
   }
 
   /**

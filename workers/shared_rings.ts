@@ -51,6 +51,8 @@ export interface SharedRingsOptions {
   libc: Libc;
   /** Where the kernel's socket listens. */
   socketPath: string;
+  /** Path of the kernel's wake page, for the clients. */
+  wakePath: string;
   /** The decoder of call frames (the listener's, run on the kernel's side). */
   records: RequestRecords;
   /** The accounts of the pool (output waiting, for the overload policy). */
@@ -96,6 +98,7 @@ class SharedClient implements FrameSource {
 export class SharedRings {
   readonly #libc: Libc;
   readonly #socketPath: string;
+  readonly #wakePath: string;
   readonly #listenFd: number;
   readonly #records: RequestRecords;
   readonly #accounts: ServerAccounts;
@@ -120,6 +123,7 @@ export class SharedRings {
   constructor(options: SharedRingsOptions) {
     this.#libc = options.libc;
     this.#socketPath = options.socketPath;
+    this.#wakePath = options.wakePath;
     this.#records = options.records;
     this.#accounts = options.accounts;
     this.#handle = options.handle;
@@ -163,6 +167,7 @@ export class SharedRings {
       socket: this.#socketPath,
       token,
       bytes: RING_FILE_BYTES,
+      wake: this.#wakePath,
     };
     return JSON.stringify(offer);
   }
@@ -258,19 +263,14 @@ export class SharedRings {
     }
   }
 
-  /**
-   * Tells every client whether the kernel sleeps until a socket frame; returns
-   * whether a ring holds records (then the kernel must not sleep).
-   */
-  setSleeping(isSleeping: boolean): boolean {
+  /** Whether a ring holds a record that can be read now (`socketFrames` per id). */
+  canRead(socketFrames: Int32Array): boolean {
     const attached = this.#attached;
-    let hasRecords = false;
     for (let i = 0; i < attached.length; i++) {
-      const reader = attached[i]!.reader;
-      reader.isSleeping = isSleeping;
-      if (reader.hasRecords) hasRecords = true;
+      const c = attached[i]!;
+      if (!c.isClosing && c.reader.canRead(socketFrames[c.id]!)) return true;
     }
-    return hasRecords;
+    return false;
   }
 
   /** Forgets `client`: closes its socket and memory file, unmaps its ring. */
@@ -305,11 +305,7 @@ export class SharedRings {
         length = reader.next(socketFrames)
       ) {
         r.reset(reader.frame, reader.frameView, 4, 4 + length);
-        records.hasRequest = false;
         if (!records.frame(c, r)) continue;
-        if (records.hasRequest) {
-          throw new Error("a call with a reply written in its request ring");
-        }
         const record = records.record;
         r.reset(record.bytes, record.view, 4, record.length);
         this.#handle(c.id, r);

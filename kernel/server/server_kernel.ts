@@ -491,9 +491,6 @@ export class ServerKernel {
     return this.#sharedRings?.attach(client) ?? false;
   }
 
-  /** Does nothing: the frame itself wakes a sleeping server loop. */
-  WakeKernel(): void {}
-
   /** The server's clock (tools and tests compare it with the client's). */
   ServerTime(): number {
     return this.#s.now;

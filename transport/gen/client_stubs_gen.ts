@@ -396,10 +396,4 @@ export class RemotePort implements ServerPort<true> {
     rt.beginCall(38, true);
     return rt.request(resultBool, onReply);
   }
-
-  WakeKernel(): void {
-    const rt = this.#rt;
-    rt.beginCall(39, false);
-    rt.send();
-  }
 }

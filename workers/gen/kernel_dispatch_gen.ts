@@ -242,9 +242,5 @@ export function dispatchCall(
       reply.bool(k.AttachSharedRing(client));
       return;
     }
-    case 39: {
-      k.WakeKernel();
-      return;
-    }
   }
 }

@@ -193,8 +193,6 @@ export function decodeCallArgs(
       return true;
     case 38: // AttachSharedRing
       return true;
-    case 39: // WakeKernel
-      return true;
     default:
       return false;
   }

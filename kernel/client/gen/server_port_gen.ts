@@ -169,6 +169,4 @@ export interface ServerPort<IsAsync extends boolean> {
   AttachSharedRing(
     onReply?: (result: boolean) => void,
   ): Answer<boolean, IsAsync>;
-  /** `WakeKernel` on the server (call 39): takes effect in call order. */
-  WakeKernel(): void;
 }

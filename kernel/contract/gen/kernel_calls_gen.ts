@@ -115,6 +115,4 @@ export interface KernelCalls {
   OpenSharedRing(client: number): string;
   /** `AttachSharedRing` (call 38). */
   AttachSharedRing(client: number): boolean;
-  /** `WakeKernel` (call 39). */
-  WakeKernel(): void;
 }

@@ -339,9 +339,4 @@ export class LocalPort implements ServerPort<false> {
     this.#host.afterCall();
     return result;
   }
-
-  WakeKernel(): void {
-    this.#kernel.WakeKernel();
-    this.#host.afterCall();
-  }
 }
