@@ -45,6 +45,7 @@ import {
   HOOK_IDLE_WAKE_MS,
   IDLE_TICKS_BEFORE_SLEEP,
   LoopSleep,
+  RING_IDLE_WAKE_MS,
 } from "./loop_sleep.ts";
 import { openSharedRings } from "./open_shared_rings.ts";
 import { KernelWait } from "./kernel_wait.ts";
@@ -218,9 +219,14 @@ export class KernelLoop {
       this.#wait.setSleeping(true, isIdle);
       if (!this.#hasRequest() && Atomics.load(ctl, CTL_STOP) === 0) {
         if (isIdle) {
-          const limit = this.kernel.isAwake && this.#hooks.length > 0
+          let limit = this.kernel.isAwake && this.#hooks.length > 0
             ? HOOK_IDLE_WAKE_MS
             : undefined;
+          // The wake page is shared by the clients: one that scribbles over its
+          // flags delays the others' requests by this much at most.
+          if (this.#rings?.hasClients) {
+            limit = Math.min(limit ?? RING_IDLE_WAKE_MS, RING_IDLE_WAKE_MS);
+          }
           this.#sleep.untilRequest(seen, limit);
         } else {
           this.#sleep.untilTick(seen);

@@ -18,6 +18,9 @@ export const SPIN_AFTER_REPLY_MS = 0.2;
 /** Most the kernel wakes ahead of a tick to absorb wake-up delays, in ms. */
 const MAX_WAKE_MARGIN_MS = 0.25;
 
+/** Longest idle sleep while clients have request rings (see `kernel_loop.ts`). */
+export const RING_IDLE_WAKE_MS = 100;
+
 /** Ticks with nothing scheduled before the kernel sleeps until a request. */
 export const IDLE_TICKS_BEFORE_SLEEP = 100;
 

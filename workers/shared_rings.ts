@@ -138,6 +138,11 @@ export class SharedRings {
     }
   }
 
+  /** Whether a client has attached its ring. */
+  get hasClients(): boolean {
+    return this.#attached.length > 0;
+  }
+
   /** Whether output waits for a client's socket (the loop keeps ticking). */
   get hasWaitingOutput(): boolean {
     return this.#hasWaitingOutput;
