@@ -20,6 +20,11 @@ import {
 import { NETWORK_ROLES } from "../api/network_role.ts";
 import { FILTER_BYTES } from "../memory/filter_bits.ts";
 import type { KernelState } from "./kernel_state.ts";
+import {
+  C_LOST_COPIES,
+  C_TRUNCATED_FIELDS,
+  R_LOST_COPIES,
+} from "./server_accounts.ts";
 import { cutName, KIND_APPL, KIND_DRIVER } from "./refnum_table.ts";
 
 /** The refnum of the `index`-th application (ascending), or `MIDIerrIndex`. */
@@ -88,4 +93,25 @@ export function setNetworkRole(
   if (s.refs.kind[ref] !== KIND_APPL) return;
   if (s.refs.owner[ref] !== client) return;
   s.refs.setNetworkRole(ref, role);
+}
+
+/**
+ * What a client tells of its own losses, as totals since it connected: copies
+ * delivered to `refNum` (one of its applications or drivers; −1 for none) that did
+ * not fit its pool, such copies for all its refnums, and `MidiAddField` calls that
+ * did not fit.
+ */
+export function reportLosses(
+  s: KernelState,
+  client: number,
+  refNum: number,
+  refLostCopies: number,
+  lostCopies: number,
+  truncatedFields: number,
+): void {
+  if (s.refs.isOwnedBy(refNum, client)) {
+    s.accounts.setRef(refNum, R_LOST_COPIES, refLostCopies);
+  }
+  s.accounts.setClient(client, C_LOST_COPIES, lostCopies);
+  s.accounts.setClient(client, C_TRUNCATED_FIELDS, truncatedFields);
 }

@@ -18,12 +18,7 @@ import { CELL_WORDS, type CellPool, NIL } from "../memory/cell_pool.ts";
 import type { ClientNotifications } from "../contract/mod.ts";
 import { MIDIChangeSync, MidiShareDriverRef } from "../api/constants.ts";
 import { W_DATE } from "../memory/event_layout.ts";
-import {
-  C_LOST_COPIES,
-  C_TRUNCATED_FIELDS,
-  R_LOST_COPIES,
-  type ServerAccounts,
-} from "./server_accounts.ts";
+import type { ServerAccounts } from "./server_accounts.ts";
 import { KIND_APPL, KIND_DRIVER } from "./refnum_table.ts";
 import { MAX_CLIENTS } from "./router.ts";
 import { KernelState } from "./kernel_state.ts";
@@ -46,6 +41,7 @@ import { connect, isConnected, monitorTap } from "./connection_calls.ts";
 import {
   getIndAppl,
   getNamedAppl,
+  reportLosses,
   setApplAlarm,
   setFilter,
   setName,
@@ -417,10 +413,8 @@ export class ServerKernel {
   }
 
   /**
-   * What a client tells of its own losses, as totals since it connected: copies
-   * delivered to `refNum` (one of its applications or drivers; −1 for none) that did
-   * not fit its pool, such copies for all its refnums, and `MidiAddField` calls that
-   * did not fit (spec §3.4, §6.2). Shown by `ServerStatus`.
+   * A client's own losses since it connected (spec §3.4, §6.2), shown by
+   * `ServerStatus`; see `reportLosses` in `refnum_calls.ts`.
    */
   ReportLosses(
     client: number,
@@ -429,12 +423,14 @@ export class ServerKernel {
     lostCopies: number,
     truncatedFields: number,
   ): void {
-    const accounts = this.accounts;
-    if (this.#s.refs.isOwnedBy(refNum, client)) {
-      accounts.setRef(refNum, R_LOST_COPIES, refLostCopies);
-    }
-    accounts.setClient(client, C_LOST_COPIES, lostCopies);
-    accounts.setClient(client, C_TRUNCATED_FIELDS, truncatedFields);
+    reportLosses(
+      this.#s,
+      client,
+      refNum,
+      refLostCopies,
+      lostCopies,
+      truncatedFields,
+    );
   }
 
   // ---- Synchronisation (spec §7.17)
@@ -481,15 +477,12 @@ export class ServerKernel {
     setNetworkRole(this.#s, client, ref, role);
   }
 
-  /** Opens a shared request ring for `client` (JSON, `"null"` without). */
-  OpenSharedRing(client: number): string {
-    return this.#sharedRings?.open(client) ?? "null";
-  }
-
+  /** Opens a request ring for `client` (its offer as JSON, or `"null"`). */
+  OpenSharedRing = (client: number): string =>
+    this.#sharedRings?.open(client) ?? "null";
   /** Puts the ring opened for `client` in use; whether it is. */
-  AttachSharedRing(client: number): boolean {
-    return this.#sharedRings?.attach(client) ?? false;
-  }
+  AttachSharedRing = (client: number): boolean =>
+    this.#sharedRings?.attach(client) ?? false;
 
   /** The server's clock (tools and tests compare it with the client's). */
   ServerTime(): number {
