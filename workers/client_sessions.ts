@@ -61,8 +61,6 @@ export interface ClientSessionsOptions {
 
 /** The connected socket clients of the kernel and their output. */
 export class ClientSessions {
-  /** When the last reply was written (performance.now()), 0 once spun for. */
-  answeredAt = 0;
   readonly #kernel: ServerKernel;
   readonly #clock: ServerClock;
   readonly #output: Ring;
@@ -145,7 +143,6 @@ export class ClientSessions {
     if (seq === 0) return;
     reply.endFrame(start);
     output.writeFrames(reply.bytes, reply.length);
-    this.answeredAt = performance.now();
     // After its reply, which takes the first socket: later frames take the second.
     if (callId === ATTACH_SHARED_RING && this.#rings !== null) {
       output.redirect(this.#rings.socketOf(client));

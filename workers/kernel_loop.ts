@@ -193,11 +193,6 @@ export class KernelLoop {
     while (Atomics.load(ctl, CTL_STOP) === 0) {
       this.step();
       if (this.#requests.peek() >= 0) continue;
-      if (this.#sessions.answeredAt > 0) {
-        const answeredAt = this.#sessions.answeredAt;
-        this.#sessions.answeredAt = 0;
-        if (this.#sleep.forRequest(answeredAt)) continue;
-      }
       // With nothing scheduled and nothing to poll, ticks would do nothing: sleep until
       // a request, then catch them up in order. The listener wakes a deep sleeper for
       // every request, one-way ones included.

@@ -1,19 +1,17 @@
 /**
  * How the kernel loop waits: until the next tick (waking a learnt margin early and
- * polling the last microseconds), until a request (idle sleep), or briefly for the
- * next request after a reply.
+ * polling the last microseconds) or until a request (idle sleep). It does not poll
+ * for a next request after a reply: on two cores, a thread spinning at real-time
+ * priority takes the core the client needs to ask again.
  *
  * Runs in the kernel worker. Real-time safe: no allocation; it blocks the worker
- * thread on purpose, with `Atomics.wait` or a bounded busy poll.
+ * thread on purpose, in a futex (`kernel_wait.ts`) or a bounded busy poll.
  *
  * @module
  */
 
 import type { KernelWait } from "./kernel_wait.ts";
 import type { ServerClock } from "./server_clock.ts";
-
-/** How long the kernel polls for a next request after answering one, in ms. */
-export const SPIN_AFTER_REPLY_MS = 0.2;
 
 /** Most the kernel wakes ahead of a tick to absorb wake-up delays, in ms. */
 const MAX_WAKE_MARGIN_MS = 0.25;
@@ -87,22 +85,5 @@ export class LoopSleep {
     while (performance.now() < due && !this.#hasRequest()) {
       // the last microseconds before the tick
     }
-  }
-
-  /**
-   * After answering a request at `answeredAt` (performance.now()), polls the request
-   * ring for up to {@link SPIN_AFTER_REPLY_MS}: a client waiting for answers usually
-   * asks again at once, and a thread woken from sleep costs tens of microseconds.
-   * Never spins past the next tick's due time. Returns whether a request came.
-   */
-  forRequest(answeredAt: number): boolean {
-    const until = Math.min(
-      answeredAt + SPIN_AFTER_REPLY_MS,
-      performance.now() + this.#clock.msToNextTick(),
-    );
-    while (performance.now() < until) {
-      if (this.#hasRequest()) return true;
-    }
-    return false;
   }
 }
