@@ -15,6 +15,8 @@
  * @module
  */
 
+import { reportEcho } from "./bench/_echo_report.ts";
+
 type Result = Record<string, unknown>;
 type Row = Record<string, number>;
 
@@ -110,42 +112,7 @@ const BENCHES: Record<string, Bench> = {
   },
   echo: {
     script: "bench/echo_cpu.ts",
-    report(r) {
-      console.log(
-        `Echo workload (a MidiSendAt and a MidiTask per ms per client, ${r.seconds} s), % of one core:`,
-      );
-      for (const n of [1, 10]) {
-        const row = r[`clients${n}`] as {
-          midiShare: Row;
-          floor: Row | null;
-          denoTimers: Row;
-        };
-        const m = row.midiShare, f = row.floor;
-        console.log(
-          `  ${
-            String(n).padStart(2)
-          } clients: server ${m.serverCpuPercent}%, server and clients ${m.totalCpuPercent}%` +
-            `; ${n} plain Deno processes with a 1 ms timer: ${row.denoTimers.totalCpuPercent}%`,
-        );
-        if (f === null) {
-          console.log("     floor: not measured (no C compiler)");
-          continue;
-        }
-        const woken = f.wokenCpuPercent as number;
-        const ideal = f.idealServerCpuPercent as number;
-        const ratio = (a: number, b: number) =>
-          b > 0 ? `${Math.round((10 * a) / b) / 10}x` : "n/a";
-        console.log(
-          `     floor: ${n} Deno processes woken by a socket byte each ms ${woken}%, ` +
-            `the ideal C server writing them ${ideal}%; ` +
-            `ratios: server and clients ${
-              ratio(m.totalCpuPercent as number, woken)
-            } the floor, server ${
-              ratio(m.serverCpuPercent as number, ideal)
-            } the ideal server (targets 1.5x for 10 clients)`,
-        );
-      }
-    },
+    report: reportEcho,
   },
   overload: {
     script: "bench/overload.ts",
