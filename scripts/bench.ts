@@ -5,17 +5,18 @@
  * beside the baseline measured in the same run.
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
- * inet (the network driver between network namespaces, with raw UDP as its
- * baseline; needs root), idle, web (the patchbay page in headless Chromium; needs
- * chromium), overload, rtmidi (needs jackd2, librtmidi6 and a C compiler with the
- * JACK headers); `overload` is left out when no name is given (64 processes for a
- * minute). Each benchmark script prints one JSON line; `--json` prints them all as they
+ * syscalls (the kernel worker's system calls per ms under the echo workload, with
+ * `perf stat`, or `strace`), inet (the network driver between network namespaces,
+ * with raw UDP as its baseline; needs root), idle, web (the patchbay page in
+ * headless Chromium; needs chromium), overload, rtmidi (needs jackd2, librtmidi6 and
+ * a C compiler with the JACK headers); `overload` (64 processes for a minute) and
+ * `syscalls` (it traces) are left out when no name is given. Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
  */
 
-import { reportEcho } from "./bench/_echo_report.ts";
+import { reportEcho, reportSyscalls } from "./bench/_echo_report.ts";
 
 type Result = Record<string, unknown>;
 type Row = Record<string, number>;
@@ -113,6 +114,10 @@ const BENCHES: Record<string, Bench> = {
   echo: {
     script: "bench/echo_cpu.ts",
     report: reportEcho,
+  },
+  syscalls: {
+    script: "bench/kernel_syscalls.ts",
+    report: reportSyscalls,
   },
   overload: {
     script: "bench/overload.ts",
@@ -270,7 +275,9 @@ const isJson = Deno.args.includes("--json");
 const asked = Deno.args.filter((a) => a !== "--json");
 const names = asked.length > 0
   ? asked
-  : Object.keys(BENCHES).filter((name) => name !== "overload");
+  : Object.keys(BENCHES).filter((name) =>
+    name !== "overload" && name !== "syscalls"
+  );
 let failed = false;
 for (const name of names) {
   const bench = BENCHES[name];

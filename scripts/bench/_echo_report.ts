@@ -3,7 +3,8 @@
 /**
  * How `deno task bench echo` prints the result of `echo_cpu.ts`: the CPU of the
  * server and its clients against the floor and the ideal C server, then where it
- * goes, per group of threads, over the same window. Private to `scripts/bench/`.
+ * goes, per group of threads, over the same window; and how `deno task bench
+ * syscalls` prints `kernel_syscalls.ts`. Private to `scripts/bench/`.
  *
  * @module
  */
@@ -122,4 +123,37 @@ export function reportEcho(r: Record<string, unknown>): void {
       );
     }
   }
+}
+
+interface Traced {
+  syscallsPerMs: Record<string, number>;
+  cpuPercent: number;
+  systemPercent: number;
+  wakeUpsPerMs: number;
+  preemptionsPerMs: number;
+}
+
+/** "sendto 9.9, futex 1 per ms; CPU 14% (sys 7%); 1 wake-ups and 0 preemptions per ms". */
+function traced(t: Traced): string {
+  const calls = Object.entries(t.syscallsPerMs).sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n}`).join(", ");
+  return `${calls} per ms; CPU ${t.cpuPercent}% (sys ${t.systemPercent}%); ${t.wakeUpsPerMs} wake-ups and ${t.preemptionsPerMs} preemptions per ms`;
+}
+
+/** Prints the system calls benchmark's result. */
+export function reportSyscalls(r: Record<string, unknown>): void {
+  if (r.skipped !== undefined) {
+    console.log(`System calls of the kernel worker: skipped (${r.skipped})`);
+    return;
+  }
+  console.log(
+    `System calls per ms, echo workload with ${r.clients} clients, ${r.seconds} s, counted with ${r.tool}:`,
+  );
+  console.log(`  kernel worker:   ${traced(r.kernelWorker as Traced)}`);
+  const ideal = r.idealServer as Traced | null;
+  console.log(
+    `  ideal C server:  ${
+      ideal === null ? "not measured (no C compiler)" : traced(ideal)
+    }`,
+  );
 }

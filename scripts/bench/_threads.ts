@@ -165,6 +165,15 @@ export async function groupUse(
   return use;
 }
 
+/** The id of the first thread of `pid` whose `comm` is `name`; null when none is. */
+export function threadNamed(pid: number, name: string): number | null {
+  for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+    const comm = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/comm`);
+    if (comm.trim() === name) return Number(entry.name);
+  }
+  return null;
+}
+
 /**
  * CPU of processes between two snapshots, as % of one core: all their threads, those
  * that ended in between too (from /proc/<pid>/stat); `pids` defaults to all.
