@@ -17,6 +17,12 @@
  */
 
 import { reportEcho, reportSyscalls } from "./bench/_echo_report.ts";
+import {
+  reportIdle,
+  reportLateness,
+  reportRtt,
+  reportThroughput,
+} from "./bench/_ipc_report.ts";
 
 type Result = Record<string, unknown>;
 type Row = Record<string, number>;
@@ -67,50 +73,9 @@ const BENCHES: Record<string, Bench> = {
       );
     },
   },
-  rtt: {
-    script: "bench/ipc_rtt.ts",
-    report(r) {
-      console.log("Round trip of MidiGetName from a client process:");
-      console.log(`  MidiShare:                ${us(r.midiGetNameUs as Row)}`);
-      console.log(`  Unix-socket ping-pong:    ${us(r.pingPongUs as Row)}`);
-      console.log(
-        `  ratio: p50 ${r.ratioP50}x, p99 ${r.ratioP99}x (target p50 at most 1.5x)`,
-      );
-    },
-  },
-  lateness: {
-    script: "bench/lateness.ts",
-    report(r) {
-      console.log(
-        `Lateness of MidiSendAt between client processes (${
-          fmt(r.events as number)
-        } events at 1 kHz):`,
-      );
-      console.log(
-        `  MidiShare:                ${
-          us(r.midiShareUs as Row)
-        } (target p99 at most 500 µs)`,
-      );
-      console.log(`  worker Atomics.wait 1 ms: ${us(r.atomicsWaitUs as Row)}`);
-    },
-  },
-  throughput: {
-    script: "bench/throughput.ts",
-    report(r) {
-      console.log("Events per second from one client process to another:");
-      console.log(
-        `  MidiShare:                ${
-          fmt(r.midiShareEventsPerSecond as number)
-        } (target 500,000)`,
-      );
-      console.log(
-        `  Unix socket, 24-byte frames read one by one: ${
-          fmt(r.rawSocketFramesPerSecond as number)
-        }`,
-      );
-      console.log(`  ratio: ${r.ratio}x`);
-    },
-  },
+  rtt: { script: "bench/ipc_rtt.ts", report: reportRtt },
+  lateness: { script: "bench/lateness.ts", report: reportLateness },
+  throughput: { script: "bench/throughput.ts", report: reportThroughput },
   echo: {
     script: "bench/echo_cpu.ts",
     report: reportEcho,
@@ -219,30 +184,7 @@ const BENCHES: Record<string, Bench> = {
       );
     },
   },
-  idle: {
-    script: "bench/server_idle.ts",
-    report(r) {
-      const s = r.server as Record<string, Row>,
-        d = r.plainDeno as Record<string, Row>;
-      console.log("Server idle cost, % of one core and resident memory:");
-      console.log(
-        `  dormant:                  ${s.dormant!.cpuPercent}%, ${
-          s.dormant!.rssMiB
-        } MiB`,
-      );
-      console.log(
-        `  awake, one idle app:      ${s.awakeIdle!.cpuPercent}%, ${
-          s.awakeIdle!.rssMiB
-        } MiB (target 3%)`,
-      );
-      console.log(
-        `  plain Deno, sleeping:     ${d.sleeping!.cpuPercent}%, ${
-          d.sleeping!.rssMiB
-        } MiB`,
-      );
-      console.log(`  plain Deno, 1 ms timer:   ${d.timer1ms!.cpuPercent}%`);
-    },
-  },
+  idle: { script: "bench/server_idle.ts", report: reportIdle },
 };
 
 BENCHES.web = {

@@ -204,3 +204,28 @@ export function usPerWake(
   if (use === undefined || use.voluntaryPerSecond === 0) return null;
   return round((cpuPercent / 100) * 1e6 / use.voluntaryPerSecond);
 }
+
+/**
+ * Starts a window over the threads of `pids` now; the function it returns ends it
+ * and tells what each group did.
+ */
+export function startWindow(
+  pids: number[],
+  grouping: Grouping,
+): () => Promise<Record<string, GroupUse>> {
+  snapshot(pids, grouping); // compiles the reading
+  const before = snapshot(pids, grouping);
+  return () => groupUse(before, snapshot(pids, grouping));
+}
+
+/** Groups the threads of a server (see {@link serverThreads}) and named clients. */
+export function serverAndClients(
+  server: number,
+  clients: Record<string, number>,
+): Grouping {
+  const names = new Map(Object.entries(clients).map(([n, pid]) => [pid, n]));
+  return (pid, tid, comm) =>
+    pid === server
+      ? serverThreads(pid, tid, comm)
+      : `${names.get(pid) ?? pid} ${clientThreads(pid, tid)}`;
+}

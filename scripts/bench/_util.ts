@@ -82,6 +82,23 @@ export function spawnScript(name: string, args: string[]): Deno.ChildProcess {
   }).spawn();
 }
 
+/** Reads the lines a child prints one by one: "" once it has closed its output. */
+export function lineReader(child: Deno.ChildProcess): () => Promise<string> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  return async () => {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const end = text.includes("\n") ? text.indexOf("\n") + 1 : text.length;
+    const line = text.slice(0, end).trimEnd();
+    text = text.slice(end);
+    return line;
+  };
+}
+
 /** Reads the first line a child prints (its "ready" signal or its result). */
 export async function firstLine(child: Deno.ChildProcess): Promise<string> {
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
