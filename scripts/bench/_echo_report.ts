@@ -135,7 +135,8 @@ interface Traced {
 
 /** "sendto 9.9, futex 1 per ms; CPU 14% (sys 7%); 1 wake-ups and 0 preemptions per ms". */
 function traced(t: Traced): string {
-  const calls = Object.entries(t.syscallsPerMs).sort((a, b) => b[1] - a[1])
+  const calls = Object.entries(t.syscallsPerMs).filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
     .map(([name, n]) => `${name} ${n}`).join(", ");
   return `${calls} per ms; CPU ${t.cpuPercent}% (sys ${t.systemPercent}%); ${t.wakeUpsPerMs} wake-ups and ${t.preemptionsPerMs} preemptions per ms`;
 }

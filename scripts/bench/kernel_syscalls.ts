@@ -110,7 +110,9 @@ async function trace(tool: Tool, pid: number, tid: number) {
   }
   const output = await child.output();
   const after = snapshot([pid], only);
-  const ms = after.at - before.at;
+  // The tool counted for SECONDS (perf while `sleep` ran, strace until SIGINT);
+  // the snapshots' window also holds the tool's start and end.
+  const ms = SECONDS * 1000;
   const use = (await groupUse(before, after)).traced!;
   const calls = parse(tool, new TextDecoder().decode(output.stderr));
   return {
