@@ -4,13 +4,17 @@
 // context switches) and preemptions per ms over the same window. Counted with
 // `perf stat` on the system call tracepoints (in the OS kernel: the thread runs at
 // its own speed; needs root) or, without it, with `strace -c`, which stops the
-// thread at each call and so slows it. By hand, on a running server (PID):
+// thread at each call (each stop a context switch) and so slows it that the tick
+// loop falls behind and hardly sleeps. By hand, on a running server (PID):
 //   perf stat -e raw_syscalls:sys_enter,syscalls:sys_enter_sendto,syscalls:sys_enter_futex \
 //     -t $(grep -l '^worker-1$' /proc/PID/task/*/comm | cut -d/ -f5) -- sleep 5
 // (`perf trace -s -t TID -- sleep 5` also gives the time in each call, but tracing
-// each call to user space doubles the thread's CPU). `Atomics.wait` shows as
-// `futex` (one per sleep of the tick loop). Usage: kernel_syscalls.ts [SECONDS]
-// [CLIENTS]. Prints one JSON line.
+// each call to user space doubles the thread's CPU), and
+//   perf record -F 4999 -t TID -o /tmp/k.data -- sleep 5
+//   perf report -i /tmp/k.data --sort dso --stdio
+// how its CPU splits between the OS kernel, V8 (the deno binary), its JIT code and
+// libc. `Atomics.wait` shows as `futex` (one per sleep of the tick loop). Usage:
+// kernel_syscalls.ts [SECONDS] [CLIENTS]. Prints one JSON line.
 // deno-lint-ignore-file no-console
 import { groupUse, snapshot, threadNamed } from "./_threads.ts";
 import {
