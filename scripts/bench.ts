@@ -5,15 +5,24 @@
  * beside the baseline measured in the same run.
  *
  * Usage: `deno task bench [name...]`; names: kernel, rtt, lateness, throughput, echo,
- * inet (the network driver between network namespaces, with raw UDP as its
- * baseline; needs root), idle, web (the patchbay page in headless Chromium; needs
- * chromium), overload, rtmidi (needs jackd2, librtmidi6 and a C compiler with the
- * JACK headers); `overload` is left out when no name is given (64 processes for a
- * minute). Each benchmark script prints one JSON line; `--json` prints them all as they
+ * syscalls (the kernel worker's system calls per ms under the echo workload, with
+ * `perf stat`, or `strace`), inet (the network driver between network namespaces,
+ * with raw UDP as its baseline; needs root), idle, web (the patchbay page in
+ * headless Chromium; needs chromium), overload, rtmidi (needs jackd2, librtmidi6 and
+ * a C compiler with the JACK headers); `overload` (64 processes for a minute) and
+ * `syscalls` (it traces) are left out when no name is given. Each benchmark script prints one JSON line; `--json` prints them all as they
  * are.
  *
  * @module
  */
+
+import { reportEcho, reportSyscalls } from "./bench/_echo_report.ts";
+import {
+  reportIdle,
+  reportLateness,
+  reportRtt,
+  reportThroughput,
+} from "./bench/_ipc_report.ts";
 
 type Result = Record<string, unknown>;
 type Row = Record<string, number>;
@@ -64,88 +73,16 @@ const BENCHES: Record<string, Bench> = {
       );
     },
   },
-  rtt: {
-    script: "bench/ipc_rtt.ts",
-    report(r) {
-      console.log("Round trip of MidiGetName from a client process:");
-      console.log(`  MidiShare:                ${us(r.midiGetNameUs as Row)}`);
-      console.log(`  Unix-socket ping-pong:    ${us(r.pingPongUs as Row)}`);
-      console.log(
-        `  ratio: p50 ${r.ratioP50}x, p99 ${r.ratioP99}x (target p50 at most 1.5x)`,
-      );
-    },
-  },
-  lateness: {
-    script: "bench/lateness.ts",
-    report(r) {
-      console.log(
-        `Lateness of MidiSendAt between client processes (${
-          fmt(r.events as number)
-        } events at 1 kHz):`,
-      );
-      console.log(
-        `  MidiShare:                ${
-          us(r.midiShareUs as Row)
-        } (target p99 at most 500 µs)`,
-      );
-      console.log(`  worker Atomics.wait 1 ms: ${us(r.atomicsWaitUs as Row)}`);
-    },
-  },
-  throughput: {
-    script: "bench/throughput.ts",
-    report(r) {
-      console.log("Events per second from one client process to another:");
-      console.log(
-        `  MidiShare:                ${
-          fmt(r.midiShareEventsPerSecond as number)
-        } (target 500,000)`,
-      );
-      console.log(
-        `  Unix socket, 24-byte frames read one by one: ${
-          fmt(r.rawSocketFramesPerSecond as number)
-        }`,
-      );
-      console.log(`  ratio: ${r.ratio}x`);
-    },
-  },
+  rtt: { script: "bench/ipc_rtt.ts", report: reportRtt },
+  lateness: { script: "bench/lateness.ts", report: reportLateness },
+  throughput: { script: "bench/throughput.ts", report: reportThroughput },
   echo: {
     script: "bench/echo_cpu.ts",
-    report(r) {
-      console.log(
-        `Echo workload (a MidiSendAt and a MidiTask per ms per client, ${r.seconds} s), % of one core:`,
-      );
-      for (const n of [1, 10]) {
-        const row = r[`clients${n}`] as {
-          midiShare: Row;
-          floor: Row | null;
-          denoTimers: Row;
-        };
-        const m = row.midiShare, f = row.floor;
-        console.log(
-          `  ${
-            String(n).padStart(2)
-          } clients: server ${m.serverCpuPercent}%, server and clients ${m.totalCpuPercent}%` +
-            `; ${n} plain Deno processes with a 1 ms timer: ${row.denoTimers.totalCpuPercent}%`,
-        );
-        if (f === null) {
-          console.log("     floor: not measured (no C compiler)");
-          continue;
-        }
-        const woken = f.wokenCpuPercent as number;
-        const ideal = f.idealServerCpuPercent as number;
-        const ratio = (a: number, b: number) =>
-          b > 0 ? `${Math.round((10 * a) / b) / 10}x` : "n/a";
-        console.log(
-          `     floor: ${n} Deno processes woken by a socket byte each ms ${woken}%, ` +
-            `the ideal C server writing them ${ideal}%; ` +
-            `ratios: server and clients ${
-              ratio(m.totalCpuPercent as number, woken)
-            } the floor, server ${
-              ratio(m.serverCpuPercent as number, ideal)
-            } the ideal server (targets 1.5x for 10 clients)`,
-        );
-      }
-    },
+    report: reportEcho,
+  },
+  syscalls: {
+    script: "bench/kernel_syscalls.ts",
+    report: reportSyscalls,
   },
   overload: {
     script: "bench/overload.ts",
@@ -247,30 +184,7 @@ const BENCHES: Record<string, Bench> = {
       );
     },
   },
-  idle: {
-    script: "bench/server_idle.ts",
-    report(r) {
-      const s = r.server as Record<string, Row>,
-        d = r.plainDeno as Record<string, Row>;
-      console.log("Server idle cost, % of one core and resident memory:");
-      console.log(
-        `  dormant:                  ${s.dormant!.cpuPercent}%, ${
-          s.dormant!.rssMiB
-        } MiB`,
-      );
-      console.log(
-        `  awake, one idle app:      ${s.awakeIdle!.cpuPercent}%, ${
-          s.awakeIdle!.rssMiB
-        } MiB (target 3%)`,
-      );
-      console.log(
-        `  plain Deno, sleeping:     ${d.sleeping!.cpuPercent}%, ${
-          d.sleeping!.rssMiB
-        } MiB`,
-      );
-      console.log(`  plain Deno, 1 ms timer:   ${d.timer1ms!.cpuPercent}%`);
-    },
-  },
+  idle: { script: "bench/server_idle.ts", report: reportIdle },
 };
 
 BENCHES.web = {
@@ -303,7 +217,9 @@ const isJson = Deno.args.includes("--json");
 const asked = Deno.args.filter((a) => a !== "--json");
 const names = asked.length > 0
   ? asked
-  : Object.keys(BENCHES).filter((name) => name !== "overload");
+  : Object.keys(BENCHES).filter((name) =>
+    name !== "overload" && name !== "syscalls"
+  );
 let failed = false;
 for (const name of names) {
   const bench = BENCHES[name];

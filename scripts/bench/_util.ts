@@ -1,6 +1,7 @@
 /**
  * Helpers of the benchmarks: a server process, child scripts, CPU and memory of a
- * process from /proc, percentiles. Private to `scripts/bench/`.
+ * process from /proc, percentiles, the echo floor's C waker. Private to
+ * `scripts/bench/`.
  *
  * @module
  */
@@ -81,6 +82,23 @@ export function spawnScript(name: string, args: string[]): Deno.ChildProcess {
   }).spawn();
 }
 
+/** Reads the lines a child prints one by one: "" once it has closed its output. */
+export function lineReader(child: Deno.ChildProcess): () => Promise<string> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  return async () => {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const end = text.includes("\n") ? text.indexOf("\n") + 1 : text.length;
+    const line = text.slice(0, end).trimEnd();
+    text = text.slice(end);
+    return line;
+  };
+}
+
 /** Reads the first line a child prints (its "ready" signal or its result). */
 export async function firstLine(child: Deno.ChildProcess): Promise<string> {
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -94,12 +112,44 @@ export async function firstLine(child: Deno.ChildProcess): Promise<string> {
   return text.split("\n")[0]!;
 }
 
+let ticksPerSecond: number | undefined;
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`, usually 100). */
+export async function clockTicks(): Promise<number> {
+  if (ticksPerSecond !== undefined) return ticksPerSecond;
+  let ticks = 100; // Linux's value on every common architecture
+  try {
+    const out = await new Deno.Command("getconf", { args: ["CLK_TCK"] })
+      .output();
+    const told = Number(new TextDecoder().decode(out.stdout).trim());
+    if (told > 0) ticks = told;
+  } catch {
+    // No getconf: the usual value.
+  }
+  ticksPerSecond = ticks;
+  return ticks;
+}
+
 /** User plus system CPU seconds a process has used so far (all its threads). */
 export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  // Fields 14 and 15 of stat (utime, stime), in clock ticks.
+  return (Number(fields[11]) + Number(fields[12])) / await clockTicks();
+}
+
+/**
+ * The request rings a process has mapped: the distinct `memfd:midishare-ring-N`
+ * files in /proc/<pid>/maps (the server maps one per attached client, a client its
+ * own); 0 when the process is gone.
+ */
+export async function ringMappings(pid: number | "self"): Promise<number> {
+  try {
+    const maps = await Deno.readTextFile(`/proc/${pid}/maps`);
+    return new Set(maps.match(/memfd:midishare-ring-\d+/g) ?? []).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Resident memory of a process, in MiB. */
@@ -120,4 +170,28 @@ export async function stop(
     // Already gone.
   }
   await child.status;
+}
+
+/**
+ * Builds `socket_waker.c`, the ideal server of the echo floor, into a temporary
+ * directory; its path, or null without a C compiler.
+ */
+export async function buildWaker(): Promise<string | null> {
+  const dir = await Deno.makeTempDir({ prefix: "midishare-echo-" });
+  const out = `${dir}/socket_waker`;
+  try {
+    const cc = await new Deno.Command("cc", {
+      args: [
+        "-O2",
+        "-o",
+        out,
+        new URL("./socket_waker.c", import.meta.url).pathname,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return cc.success ? out : null;
+  } catch {
+    return null;
+  }
 }

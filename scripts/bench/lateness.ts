@@ -1,11 +1,14 @@
 // Lateness of events sent with MidiSendAt from one client process to another: the
 // receiver's clock at arrival minus the event's date, over N events at 1 kHz; against
-// a worker sleeping to each millisecond with Atomics.wait, in the same run. Prints one JSON line.
+// a worker sleeping to each millisecond with Atomics.wait, in the same run: p50, p99,
+// max and their ratios. Both clients run with -A, so they send through request rings;
+// how many the server had mapped is reported. Prints one JSON line.
 // deno-lint-ignore-file no-console
 import { createClient } from "@midishare/client";
 import {
   firstLine,
   percentiles,
+  ringMappings,
   round,
   spawnScript,
   startServer,
@@ -43,7 +46,7 @@ async function sleepLateness(count: number): Promise<number[]> {
   return late;
 }
 
-async function midiShareLateness(): Promise<number[]> {
+async function midiShareLateness(): Promise<{ late: number[]; rings: number }> {
   const path = await tempSocket();
   const server = await startServer(path);
   const ms = createClient({ socketPath: path, autoStart: false });
@@ -61,22 +64,29 @@ async function midiShareLateness(): Promise<number[]> {
   const sender = spawnScript("_sender.ts", ["lateness", path, String(COUNT)]);
   await firstLine(sender);
   await done.promise;
+  const rings = await ringMappings(server.pid);
   await stop(sender);
   ms.MidiClose(ref);
   await ms.close();
   await stop(server);
-  return late;
+  return { late, rings };
 }
 
-const ms = percentiles(await midiShareLateness());
+const us = (x: { p50: number; p99: number; max: number }) => ({
+  p50: round(x.p50),
+  p99: round(x.p99),
+  max: round(x.max),
+});
+const { late, rings } = await midiShareLateness();
+const ms = percentiles(late);
 const floor = percentiles(await sleepLateness(COUNT));
 console.log(JSON.stringify({
   events: COUNT,
-  midiShareUs: { p50: round(ms.p50), p99: round(ms.p99), max: round(ms.max) },
-  atomicsWaitUs: {
-    p50: round(floor.p50),
-    p99: round(floor.p99),
-    max: round(floor.max),
-  },
+  midiShareUs: us(ms),
+  atomicsWaitUs: us(floor),
+  ratioP50: round(ms.p50 / floor.p50, 2),
+  ratioP99: round(ms.p99 / floor.p99, 2),
+  ratioMax: round(ms.max / floor.max, 2),
+  serverRings: rings,
 }));
 Deno.exit(0);

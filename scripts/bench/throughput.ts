@@ -1,10 +1,18 @@
 // Events per second from one client process to another through the server, against
 // the same number of frames of the same size written through a plain Unix socket
-// between two processes and read one by one. Prints one JSON line.
+// between two processes and read one by one. Both clients run with -A, so the sender
+// sends through a request ring; how many the server had mapped is reported, and
+// where the time goes while events flow: CPU and wake-ups per second of the server's
+// threads, the sender's and the receiver's (`_threads.ts`); and the rate at which the
+// sender made its calls, which its own pacing bounds (see `_sender.ts`). Prints one
+// JSON line.
 // deno-lint-ignore-file no-console
 import { createClient } from "@midishare/client";
+import { type GroupUse, serverAndClients, startWindow } from "./_threads.ts";
 import {
   firstLine,
+  lineReader,
+  ringMappings,
   round,
   spawnScript,
   startServer,
@@ -14,29 +22,55 @@ import {
 
 const COUNT = Number(Deno.args[0] ?? 1_000_000);
 
-async function midiShare(): Promise<number> {
+async function midiShare(): Promise<
+  {
+    perSecond: number;
+    senderPerSecond: number;
+    rings: number;
+    threads: Record<string, GroupUse>;
+  }
+> {
   const path = await tempSocket();
   const server = await startServer(path);
   const ms = createClient({ socketPath: path, autoStart: false });
   const ref = await ms.MidiOpen("receiver");
   let received = 0, first = 0, last = 0;
+  let endWindow: (() => Promise<Record<string, GroupUse>>) | null = null;
   const done = Promise.withResolvers<void>();
   ms.MidiSetRcvAlarm(ref, () => {
     const now = performance.now();
-    if (received === 0) first = now;
+    if (received === 0) {
+      first = now;
+      endWindow = startWindow(
+        [server.pid, sender.pid, Deno.pid],
+        serverAndClients(server.pid, {
+          sender: sender.pid,
+          receiver: Deno.pid,
+        }),
+      );
+    }
     received += ms.MidiCountEvs(ref);
     ms.MidiFlushEvs(ref);
     last = now;
     if (received >= COUNT) done.resolve();
   });
   const sender = spawnScript("_sender.ts", ["burst", path, String(COUNT)]);
-  await firstLine(sender);
+  const senderLine = lineReader(sender);
+  await senderLine(); // ready
   await done.promise;
+  const threads = await endWindow!();
+  const sentIn = Number((await senderLine()).split(" ")[1]);
+  const rings = await ringMappings(server.pid);
   await stop(sender);
   ms.MidiClose(ref);
   await ms.close();
   await stop(server);
-  return received / ((last - first) / 1000);
+  return {
+    perSecond: received / ((last - first) / 1000),
+    senderPerSecond: COUNT / sentIn,
+    rings,
+    threads,
+  };
 }
 
 async function rawSocket(): Promise<number> {
@@ -69,12 +103,16 @@ async function rawSocket(): Promise<number> {
   return check < 0 ? 0 : frames / seconds;
 }
 
-const events = await midiShare();
+const { perSecond: events, senderPerSecond, rings, threads } =
+  await midiShare();
 const raw = await rawSocket();
 console.log(JSON.stringify({
   events: COUNT,
   midiShareEventsPerSecond: Math.round(events),
+  senderCallsPerSecond: Math.round(senderPerSecond),
   rawSocketFramesPerSecond: Math.round(raw),
   ratio: round(events / raw, 2),
+  serverRings: rings,
+  threads,
 }));
 Deno.exit(0);
