@@ -43,7 +43,8 @@ export async function readFrames(
         buf = bigger;
         view = new DataView(buf.buffer);
       }
-      const n = await conn.read(buf.subarray(length));
+      // The whole buffer when empty (the usual case): no view made per read.
+      const n = await conn.read(length === 0 ? buf : buf.subarray(length));
       if (n === null) break;
       length += n;
       let pos = 0;
