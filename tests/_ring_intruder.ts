@@ -6,8 +6,9 @@
 // Usage: deno run -A tests/_ring_intruder.ts <socket path> <case>
 // Cases: the keys of GARBAGE in `_ring_garbage.ts`, with ":<seed>" for the random
 // ones (garbage in the ring, then wait for the server to close both sockets);
-// "truncate" (try to resize the memory file, then use the ring normally); "offer"
-// (print the offer and wait, unattached, until standard input closes).
+// "truncate" (try to resize the memory file, then use the ring normally); "reopen"
+// (ask for a ring again once attached, then make a call); "offer" (print the offer
+// and wait, unattached, until standard input closes).
 
 // A test helper process reports on standard output by design.
 // deno-lint-ignore-file no-console
@@ -232,6 +233,12 @@ if (c !== null) {
   const ring = new RingWriter(mapping.buffer);
   ring.writeFrame(frame, 0, frame.length);
   ring.publish();
+  const name = await request(conn, second, "MidiGetName", (w) => w.i16(ref));
+  out({ name: name?.nstr() ?? "no reply" });
+} else if (caseName === "reopen") {
+  // Asked again once attached; the replies come on the kernel's socket.
+  const again = await request(conn, second, "OpenSharedRing");
+  out({ reopened: again?.str() ?? "no reply" });
   const name = await request(conn, second, "MidiGetName", (w) => w.i16(ref));
   out({ name: name?.nstr() ?? "no reply" });
 } else {

@@ -120,3 +120,12 @@ Deno.test("the memory file of a ring cannot be resized under the server", async 
   assert.ok(await isRunning(server.child.pid), "the server died");
   await assertBystanderWorks(bystander);
 });
+
+Deno.test("a client that asks for a ring again once attached keeps its ring and its answers", async () => {
+  await using server = await startServer();
+  const run = await runIntruder(server.socketPath, "reopen");
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(field<boolean>(run, "isAttached"), true);
+  assert.equal(field<string>(run, "reopened"), "null");
+  assert.equal(field<string>(run, "name"), "intruder");
+});
