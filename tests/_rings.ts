@@ -56,11 +56,14 @@ export function newDescriptors(
     .map(([fd, target]) => `${fd} -> ${target}`);
 }
 
-/** The client id the server logged for the client in process `pid`. */
+/** The client id the server logged last for a connection of process `pid`. */
 export function clientIdOf(log: string, pid: number): number | undefined {
-  const match = new RegExp(`client (\\d+) \\(pid ${pid}, [^)]*\\) connected`)
-    .exec(log);
-  return match === null ? undefined : Number(match[1]);
+  const line = new RegExp(
+    `client (\\d+) \\(pid ${pid}, [^)]*\\) connected`,
+    "g",
+  );
+  const last = [...log.matchAll(line)].at(-1);
+  return last === undefined ? undefined : Number(last[1]);
 }
 
 /** Waits until the server logged that the client in process `pid` disconnected. */
