@@ -63,11 +63,15 @@ export interface UserWorld extends AsyncDisposable {
       untilLine?: boolean;
     },
   ): Promise<RunResult>;
-  /** Starts `deno <args>` as `user` in the background; the caller stops it. */
+  /**
+   * Starts `deno <args>` as `user` in the background, with `umask` when given (octal
+   * digits); the caller stops it.
+   */
   spawn(
     user: TestUser,
     args: string[],
     env?: Record<string, string>,
+    umask?: string,
   ): Deno.ChildProcess;
   /** Runs a plain command (not Deno) as `user`. */
   exec(user: TestUser, command: string[]): Promise<RunResult>;
@@ -206,8 +210,16 @@ export async function createUsers(count: number): Promise<UserWorld> {
         await child.stdin.close();
         return await collect(child, { timeoutMs: 60_000, untilLine: false });
       },
-      spawn: (user, args, env = {}) =>
-        command(user, ["env", ...withEnv(env), deno, ...args]).spawn(),
+      spawn: (user, args, env = {}, umask) =>
+        command(user, [
+          ...(umask === undefined
+            ? []
+            : ["sh", "-c", `umask ${umask} && exec "$@"`, "sh"]),
+          "env",
+          ...withEnv(env),
+          deno,
+          ...args,
+        ]).spawn(),
       run: async (user, args, options = {}) => {
         const child = command(user, [
           "env",

@@ -37,6 +37,7 @@ const SYMBOLS = {
   memfd_create: { parameters: ["buffer", "u32"], result: "i32" },
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  fchmod: { parameters: ["i32", "u32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
@@ -140,8 +141,9 @@ export class Libc {
   }
 
   /**
-   * A nonblocking Unix stream socket listening at `path` (which must not exist);
-   * its descriptor, or −1.
+   * A nonblocking Unix stream socket listening at `path` (which must not exist),
+   * of mode 0600 from the first instant whatever the umask, like the server's own
+   * socket: only this user may connect. Its descriptor, or −1.
    */
   listenUnix(path: string, backlog = 128): number {
     const s = this.#lib.symbols;
@@ -152,7 +154,10 @@ export class Libc {
     address.set(name, 2);
     const fd = s.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
+    // Linux creates the socket file with the mode of the socket itself (less the
+    // umask): set before `bind`, there is no moment where others may connect.
     if (
+      s.fchmod(fd, 0o600) !== 0 ||
       s.bind(fd, address, 2 + name.length + 1) !== 0 ||
       s.listen(fd, backlog) !== 0
     ) {

@@ -148,8 +148,13 @@ export class SharedRings {
     return this.#hasWaitingOutput;
   }
 
-  /** `OpenSharedRing` of `client`: the offer as JSON, or `"null"`. */
+  /**
+   * `OpenSharedRing` of `client`: the offer as JSON, or `"null"`. A client whose
+   * ring is attached keeps it: its output goes to that ring's socket, and removing
+   * it would leave the output to a socket nobody writes, outside the budget.
+   */
   open(client: number): string {
+    if (this.#clients[client]?.isAttached) return "null";
     this.remove(client);
     const libc = this.#libc;
     const fd = libc.sealedMemoryFile(

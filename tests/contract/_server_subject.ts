@@ -1,8 +1,9 @@
 /**
  * The server kind of the contract battery: a real server process on a private
  * socket, the test process as a real client over that socket, and peers as agent
- * processes (`tests/_agent.ts`), reused from case to case. Private to
- * `tests/contract/`.
+ * processes (`tests/_agent.ts`), reused from case to case; the clients send their
+ * one-way calls through request rings, or, with `sharedRing: false`, keep every
+ * call on their socket. Private to `tests/contract/`.
  *
  * @module
  */
@@ -25,24 +26,51 @@ const CLOCK_TOLERANCE_MS = 10;
 /** How much later than its due time `settle` may return before it fails. */
 const SETTLE_SLACK_MS = 10_000;
 
+/** How the clients of {@link serverSubject} reach the server. */
+export interface ServerSubjectOptions {
+  /**
+   * false: this process and the peers keep every call on their socket (option
+   * `sharedRing: false`, `MIDISHARE_SHARED_RING=off`); default: request rings.
+   */
+  sharedRing?: boolean;
+}
+
+/** What {@link serverSubject} tells of its server besides the subject. */
+export interface ServerSide {
+  /** The server's process id. */
+  serverPid: number;
+  /** Everything the server printed so far. */
+  serverLog(): string;
+}
+
 /** A server process and this process as its client. */
-export async function serverSubject(): Promise<ContractSubject> {
+export async function serverSubject(
+  options: ServerSubjectOptions = {},
+): Promise<ContractSubject & ServerSide> {
   const server = await startServer();
+  const isRingOff = options.sharedRing === false;
   const client = createClient({
     socketPath: server.socketPath,
     autoStart: false,
     name: "contract battery",
+    ...(isRingOff ? { sharedRing: false } : {}),
   });
+  const peerEnv: Record<string, string> = isRingOff
+    ? { MIDISHARE_SHARED_RING: "off" }
+    : {};
   const idle: Agent[] = [];
   const running = new Set<Agent>();
   const ms: MidiApi = client;
   return {
     kind: "server",
+    serverPid: server.child.pid,
+    serverLog: () => server.log(),
     ms,
     clockToleranceMs: CLOCK_TOLERANCE_MS,
     settle: (delayMs: number) => settle(client, delayMs),
     async peer(): Promise<Peer> {
-      const agent = idle.pop() ?? startAgent(server.socketPath, "peer");
+      const agent = idle.pop() ??
+        startAgent(server.socketPath, "peer", peerEnv);
       running.add(agent);
       // Whatever a previous case left in the agent's records is not this case's.
       await agent.run("received");
