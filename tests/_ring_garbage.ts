@@ -84,9 +84,9 @@ export const GARBAGE: Record<
     writeFrames(ring, [
       callFrame("MidiSendIm", 0, (w) => w.raw(new Uint8Array([1, 2, 3]))),
     ]),
-  // A request, its reply sequence and all.
-  "request-in-ring": (ring) =>
-    writeFrames(ring, [callFrame("MidiGetError", 77, () => {})]),
+  // A one-way call with a reply sequence (requests take the ring, with theirs).
+  "one-way-with-sequence": (ring) =>
+    writeFrames(ring, [callFrame("MidiClose", 77, (w) => w.i16(1))]),
   // Random bytes, from the seed after the colon: 4 KiB of them, read as records.
   "random": (ring, seed) =>
     writeRaw(ring, randomBytes(RING_DATA_BYTES, seed), 4096),

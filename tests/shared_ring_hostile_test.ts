@@ -36,9 +36,9 @@ const CASES: [name: string, what: string, reason: RegExp][] = [
     /Truncated frame: the event runs past its end/,
   ],
   [
-    "request-in-ring",
-    "a request (with a reply sequence)",
-    /a call with a reply written in its request ring/,
+    "one-way-with-sequence",
+    "a one-way call with a reply sequence",
+    /takes no reply sequence/,
   ],
   ...[1, 2, 3].flatMap((seed): [string, string, RegExp][] => [
     [`random:${seed}`, `random bytes (seed ${seed})`, /./],

@@ -188,7 +188,7 @@ export class ClientSessions {
   disconnect(client: number): void {
     if (!this.#outputs.has(client)) return;
     // What it wrote in its ring before it left is handled, as frames before EOF are.
-    this.#rings?.drain(client, this.socketCalls[client] ?? 0);
+    this.#rings?.drainLeaving(client, this.socketCalls[client] ?? 0);
     this.#kernel.removeClient(client);
     this.#rings?.remove(client);
     this.#outputs.delete(client);

@@ -80,6 +80,8 @@ class SharedClient implements FrameSource {
   memoryFd: number;
   /** The kernel's connection to the client, once attached. */
   socket: SocketOutput | null = null;
+  /** Whether the client left (its id may be given to another connection). */
+  hasLeft = false;
   /** Whether the client attached its ring. */
   isAttached = false;
   /** Whether the client is being closed: its ring is no longer read. */
@@ -215,6 +217,17 @@ export class SharedRings {
     if (c?.isAttached) this.#drain(c, socketFrames);
   }
 
+  /**
+   * Handles what a client that left wrote before it left. A broken ring is not
+   * reported to the listener then: the client's id may already be another's.
+   */
+  drainLeaving(client: number, socketFrames: number): void {
+    const c = this.#clients[client];
+    if (!c?.isAttached) return;
+    c.hasLeft = true;
+    this.#drain(c, socketFrames);
+  }
+
   /** Handles the frames waiting in every ring; `socketFrames` per client id. */
   drainAll(socketFrames: Int32Array): void {
     const attached = this.#attached;
@@ -326,7 +339,7 @@ export class SharedRings {
         (error as Error).message
       }`;
       logWarn(`client ${c.id}: ${reason}`);
-      this.#close(c.id, reason);
+      if (!c.hasLeft) this.#close(c.id, reason);
     }
     reader.release();
   }
