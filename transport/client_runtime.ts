@@ -283,22 +283,31 @@ export class ClientRuntime implements StubRuntime {
   #scheduleFlush(): void {
     if (this.#isFlushScheduled) return;
     this.#isFlushScheduled = true;
-    queueMicrotask(() => {
-      this.#isFlushScheduled = false;
-      this.#flushNow();
-    });
+    queueMicrotask(this.#scheduledFlush);
+  }
+
+  // Made once: a client flushes at the end of every task that made a call.
+  readonly #scheduledFlush = () => {
+    this.#isFlushScheduled = false;
+    this.#flush();
+  };
+  readonly #afterWrite = () => this.#updateRef();
+
+  /** Starts writing what is queued, unless a write is under way or nothing is. */
+  #flush(): void {
+    // A kernel asleep until a request would not look at the ring's one-way frames.
+    this.#ring?.wakeForOneWay();
+    const frames = this.#frames, conn = this.#connection.conn;
+    if (
+      frames.writing !== null || !frames.hasQueued ||
+      this.#connection.state !== "active" || conn === null
+    ) return;
+    frames.flush(conn, this.#afterWrite);
   }
 
   /** Writes what is queued; resolves when it is written (or the socket broke). */
   #flushNow(): Promise<void> {
-    // A kernel asleep until a request would not look at the ring's one-way frames.
-    this.#ring?.wakeForOneWay();
-    const writing = this.#frames.writing;
-    if (writing !== null) return writing;
-    const conn = this.#connection.conn;
-    if (this.#connection.state !== "active" || conn === null) {
-      return Promise.resolve();
-    }
-    return this.#frames.flush(conn, () => this.#updateRef());
+    this.#flush();
+    return this.#frames.writing ?? Promise.resolve();
   }
 }

@@ -27,6 +27,11 @@ export class OutgoingFrames {
     return this.#writing;
   }
 
+  /** Whether frames wait to be written. */
+  get hasQueued(): boolean {
+    return this.#out.length > 0;
+  }
+
   /** Whether frames wait or are being written. */
   get hasWork(): boolean {
     return this.#out.length > 0 || this.#writing !== null;

@@ -82,7 +82,9 @@ export class TaskCalls<IsAsync extends boolean = boolean>
     fn: Task,
     date: number,
     refNum: number,
-    ...args: unknown[]
+    a1: unknown,
+    a2: unknown,
+    a3: unknown,
   ): MidiEv | null {
     if (typeof fn !== "function") {
       throw new TypeError(
@@ -96,7 +98,10 @@ export class TaskCalls<IsAsync extends boolean = boolean>
     if (e === null) return null;
     const cell = EvHandle.cellOf(e);
     this.memory.setField(cell, 0, fn);
-    for (let i = 0; i < 3; i++) this.memory.setField(cell, i + 1, args[i]);
+    // Three parameters, not a rest array: no allocation per task.
+    this.memory.setField(cell, 1, a1);
+    this.memory.setField(cell, 2, a2);
+    this.memory.setField(cell, 3, a3);
     const pool = this.memory.pool;
     pool.words[cell * CELL_WORDS + W_DATE] = d;
     pool.bytes[cell * CELL_WORDS * 4 + B_REFNUM] = ref;
