@@ -142,19 +142,6 @@ async function withinDeadline<T>(promise: Promise<T>, late: T): Promise<T> {
   }
 }
 
-/** Sends one-way call `name` on `conn`. */
-async function oneWay(
-  conn: Deno.Conn,
-  name: string,
-  args: (w: WireWriter) => void = () => {},
-) {
-  await send(conn, (w) => {
-    const start = beginCall(w, callId(name), 0);
-    args(w);
-    w.endFrame(start);
-  });
-}
-
 /** libc's open and ftruncate, and errno. */
 function libc() {
   return Deno.dlopen("libc.so.6", {
@@ -244,9 +231,10 @@ if (c !== null) {
 } else {
   const [garbage, seed] = caseName!.split(":");
   GARBAGE[garbage!]!(mapping.buffer, Number(seed ?? 1));
-  // A kernel asleep until a socket frame would not look at the ring. It may have
-  // closed the connection already.
-  await oneWay(conn, "WakeKernel").catch(() => {});
+  // A socket frame wakes a sleeping kernel, which reads the client's ring before
+  // it handles the frame. It may have closed the connection already.
+  await send(conn, (w) => w.endFrame(beginCall(w, callId("MidiGetError"), 1)))
+    .catch(() => {});
   const [firstEnded, secondEnded] = await Promise.all([
     endsInTime(first),
     endsInTime(second),

@@ -112,6 +112,7 @@ export const CALLS: readonly CallSpec[] = [
   { id: 36, name: "MonitorTap", kind: "oneway", withClient: true, args: [["refNum", "short"], ["target", "short"], ["state", "bool"]], result: "void" },
   { id: 37, name: "OpenSharedRing", kind: "request", withClient: true, args: [], result: "json" },
   { id: 38, name: "AttachSharedRing", kind: "request", withClient: true, args: [], result: "bool" },
+  { id: 39, name: "WakeKernel", kind: "oneway", withClient: false, args: [], result: "void", retired: true },
 ];
 
 /** Type of a field of a frame the server or the client sends outside a call. */
