@@ -121,6 +121,11 @@ export class ApplRegistry<IsAsync extends boolean = boolean>
     return this.#records.some((r) => r !== undefined);
   }
 
+  /** Reports an error a callback threw, as {@link safely} does. */
+  protected reportError(error: unknown): void {
+    this.#reportError(error);
+  }
+
   /** Runs a callback; an exception is reported and swallowed (spec §1.5). */
   protected safely(call: () => void): void {
     try {

@@ -266,10 +266,9 @@ export class ClientMemory implements HandleHost {
     this.#pool.words[cell * CELL_WORDS + W_LINK] = next;
   }
 
-  /** The task slot values of `cell` (function and three arguments). */
-  taskSlots(cell: number): [unknown, unknown, unknown, unknown] {
-    const v = this.#values;
-    return [v[cell * 4], v[cell * 4 + 1], v[cell * 4 + 2], v[cell * 4 + 3]];
+  /** A task slot value of `cell`: 0 its function, 1 to 3 its arguments. */
+  taskSlot(cell: number, slot: number): unknown {
+    return this.#values[cell * 4 + slot];
   }
 
   #clearValues(cell: number, value?: number): void {

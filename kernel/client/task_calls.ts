@@ -178,14 +178,23 @@ export class TaskCalls<IsAsync extends boolean = boolean>
 
   /** Calls a task's function if it has one, then frees the task event (spec §7.15). */
   protected runTask(cell: number, date: number): void {
-    const [fn, a1, a2, a3] = this.memory.taskSlots(cell);
-    const ref = eventRefNum(this.memory.pool, cell) & 0x7f;
+    // Slot by slot, and no closure: a task runs every millisecond in some clients.
+    const m = this.memory, fn = m.taskSlot(cell, 0);
+    const ref = eventRefNum(m.pool, cell) & 0x7f;
     const outer = this.#runningCell;
     this.#runningCell = cell;
     try {
       if (typeof fn === "function") {
-        this.safely(() => (fn as Task)(date, ref, a1, a2, a3));
+        (fn as Task)(
+          date,
+          ref,
+          m.taskSlot(cell, 1),
+          m.taskSlot(cell, 2),
+          m.taskSlot(cell, 3),
+        );
       }
+    } catch (error) {
+      this.reportError(error);
     } finally {
       this.#runningCell = outer;
       this.memory.release(cell);
