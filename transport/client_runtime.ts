@@ -216,7 +216,14 @@ export class ClientRuntime implements StubRuntime {
     if (this.#frameSeq < 0) return; // exception state: one-way calls are dropped
     const out = this.#frames.writer;
     out.endFrame(this.#frameStart);
-    if (this.#ring?.tryRing(out.bytes, this.#frameStart, out.length)) {
+    if (
+      this.#ring?.tryRing(
+        out.bytes,
+        this.#frameStart,
+        out.length,
+        this.#socketFrames,
+      )
+    ) {
       out.length = this.#frameStart;
     } else this.#tookSocket();
     this.#scheduleFlush();
@@ -232,7 +239,9 @@ export class ClientRuntime implements StubRuntime {
     const out = this.#frames.writer;
     out.endFrame(this.#frameStart);
     const ring = this.#ring;
-    if (ring?.tryRing(out.bytes, this.#frameStart, out.length)) {
+    if (
+      ring?.tryRing(out.bytes, this.#frameStart, out.length, this.#socketFrames)
+    ) {
       out.length = this.#frameStart;
       ring.wakeForRequest();
     } else this.#tookSocket();
@@ -258,7 +267,7 @@ export class ClientRuntime implements StubRuntime {
   /** Asks for a request ring; the client keeps its socket meanwhile or without. */
   #attachRing(): void {
     const conn = this.#connection;
-    SharedRingClient.attach(new RemotePort(this), () => this.#socketFrames)
+    SharedRingClient.attach(new RemotePort(this))
       .then((ring) => {
         if (ring === null) return;
         if (conn.state !== "active" || this.#ring !== null) {

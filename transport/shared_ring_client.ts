@@ -50,8 +50,6 @@ export class SharedRingClient {
   readonly #mapping: Mapping;
   readonly #wakePage: Mapping;
   readonly #wake: Int32Array;
-  // Call frames this client queued for its first socket since it connected.
-  #socketFrames: number;
   // Whether a frame took the socket since the last barrier (the first ring frame
   // waits for every frame the socket took before the ring was attached).
   #needsBarrier = true;
@@ -61,26 +59,19 @@ export class SharedRingClient {
     conn: Deno.UnixConn,
     mapping: Mapping,
     wakePage: Mapping,
-    socketFrames: number,
   ) {
     this.conn = conn;
     this.#mapping = mapping;
     this.#wakePage = wakePage;
     this.#wake = new Int32Array(wakePage.buffer, 0, WAKE_PAGE_BYTES / 4);
     this.#ring = new RingWriter(mapping.buffer);
-    this.#socketFrames = socketFrames;
   }
 
   /**
    * Asks the server for a request ring through `port`; the attached ring, or null
    * when the server offers none or it cannot be used (the client keeps its socket).
-   * @param socketFrames counts the call frames queued for the socket so far, and
-   *   those to come before the ring is in use
    */
-  static async attach(
-    port: RemotePort,
-    socketFrames: () => number,
-  ): Promise<SharedRingClient | null> {
+  static async attach(port: RemotePort): Promise<SharedRingClient | null> {
     const offer = JSON.parse(await port.OpenSharedRing()) as
       | SharedRingOffer
       | null;
@@ -99,7 +90,7 @@ export class SharedRingClient {
       conn.unref();
       await writeAll(conn, new TextEncoder().encode(offer.token));
       if (await port.AttachSharedRing()) {
-        return new SharedRingClient(conn, mapping, wakePage, socketFrames());
+        return new SharedRingClient(conn, mapping, wakePage);
       }
     } catch {
       // The server went away meanwhile: the first socket's read loop says so.
@@ -110,21 +101,26 @@ export class SharedRingClient {
     return null;
   }
 
-  /** Counts a call frame queued for the first socket. */
+  /** A call frame was queued for the first socket: the next ring frame waits for it. */
   tookSocket(): void {
-    this.#socketFrames++;
     this.#needsBarrier = true;
   }
 
   /**
    * Moves the call frame `bytes[start, end)` into the ring; false when it must take
-   * the socket (too big, or no room).
+   * the socket (too big, or no room). `socketFrames` counts the call frames the client
+   * queued for its first socket since it connected (a barrier waits for them).
    */
-  tryRing(bytes: Uint8Array, start: number, end: number): boolean {
+  tryRing(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    socketFrames: number,
+  ): boolean {
     if (end - start - 4 > RING_MAX_FRAME_BYTES) return false;
     const ring = this.#ring;
     if (this.#needsBarrier) {
-      if (!ring.writeBarrier(this.#socketFrames)) return false;
+      if (!ring.writeBarrier(socketFrames)) return false;
       this.#needsBarrier = false;
     }
     if (!ring.writeFrame(bytes, start, end)) return false;

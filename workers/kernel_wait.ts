@@ -79,8 +79,10 @@ export class KernelWait {
   }
 }
 
-// The wake page as this thread maps it (listener or main thread), once published.
+// The wake page as this thread maps it (listener or main thread), once published,
+// and its counter.
 let page: Mapping | null | undefined;
+let counter: Int32Array | null = null;
 
 /** Wakes the kernel worker from another thread of the server. */
 export function wakeKernel(control: Int32Array): void {
@@ -90,8 +92,9 @@ export function wakeKernel(control: Int32Array): void {
     const fd = Atomics.load(control, CTL_WAKE_FD);
     if (fd <= 0) return;
     page = mapSharedFile(`/proc/self/fd/${fd}`, WAKE_PAGE_BYTES);
+    if (page !== null) counter = new Int32Array(page.buffer, 0, 1);
   }
   if (page === null) return;
-  Atomics.add(new Int32Array(page.buffer, 0, 1), WAKE_COUNTER / 4, 1);
+  Atomics.add(counter!, WAKE_COUNTER / 4, 1);
   futexWake(page.pointer);
 }
